@@ -3,6 +3,10 @@
 PYTHON ?= python3
 PYTHON_GA ?= $(shell p=$$(pyenv prefix 3.9 2>/dev/null) && echo $$p/bin/python || command -v python3.9 || echo python3)
 
+# The test suite talks to real servers; these are the machine's local ones.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+DEMO_ENV = DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
+
 .PHONY: demo test test-ga test-web bench venvs
 
 venvs: .venv/.installed .venv-ga/.installed
@@ -23,4 +27,11 @@ test-ga: .venv-ga/.installed
 	.venv-ga/bin/python -m pytest -c tests/ga_runner/pytest.ini tests/ga_runner
 
 test-web: .venv/.installed .venv-ga/.installed
-	.venv/bin/python -m pytest tests --ignore=tests/ga_runner
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} .venv/bin/python -m pytest tests
+
+demo: venvs
+	mkdir -p var
+	$(DEMO_ENV) .venv/bin/python manage.py migrate --verbosity 0
+	$(DEMO_ENV) .venv/bin/python manage.py load_demo
+	@echo "Admin: http://127.0.0.1:8000/admin/  (Ctrl-C stops the site)"
+	$(DEMO_ENV) .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -7,6 +7,7 @@ Text that a spreadsheet would run as a formula is written with a leading apostro
 """
 
 from io import BytesIO
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -152,7 +153,7 @@ def workbook_to_problem(data):
     """A problem document from workbook bytes; TermImportError lists every bad cell."""
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         raise TermImportError([f"not an Excel workbook (.xlsx): {exc}"])
     reader = _Reader(workbook)
     term_rows = reader.rows("Term", ["name", "days"])

@@ -1,5 +1,4 @@
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -27,4 +26,4 @@ class Command(BaseCommand):
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(text)
         else:
-            sys.stdout.write(text)
+            self.stdout.write(text, ending="")
