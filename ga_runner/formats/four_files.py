@@ -196,6 +196,8 @@ def _convert(courses: Any, groups: Any, instructors: Any, rooms: Any, name: str,
 
     # Course.json
     course_by_code: Dict[str, dict] = {}
+    # Every code's record index, also of records with other problems, so references to them hold.
+    known_codes: Dict[str, int] = {}
     for index, raw in enumerate(courses):
         record = _Record(raw, f"Course.json[{index}]", errors)
         code = record.text("CourseCode")
@@ -205,11 +207,13 @@ def _convert(courses: Any, groups: Any, instructors: Any, rooms: Any, name: str,
         practical_hours = record.get("P", True, lambda v: _number(v) and v >= 0 and v * 2 == int(v * 2),
                                      "a number of hours 0 or more in halves (1.5)", 0)
         features = record.text("PracticalRoomFeatures", required=False)
-        if not record.ok:
-            continue
-        if code in course_by_code:
+        if code in known_codes:
             errors.add(f"Course.json[{index}].CourseCode",
-                       f"course {code} is already defined at Course.json[{course_by_code[code]['index']}]")
+                       f"course {code} is already defined at Course.json[{known_codes[code]}]")
+            continue
+        if code:
+            known_codes[code] = index
+        if not record.ok:
             continue
         course_by_code[code] = {
             "index": index, "code": code, "title": title or code, "L": lecture_hours,
@@ -259,7 +263,7 @@ def _convert(courses: Any, groups: Any, instructors: Any, rooms: Any, name: str,
         attended = []
         for code_index, code in enumerate(codes):
             code_path = f"{path}.courses[{code_index}]"
-            if not isinstance(code, str) or code not in course_by_code:
+            if not isinstance(code, str) or code not in known_codes:
                 errors.add(code_path, f"unknown course code {json.dumps(code)}")
             elif code in attended:
                 errors.add(code_path, f"course {code} listed twice")
@@ -300,7 +304,7 @@ def _convert(courses: Any, groups: Any, instructors: Any, rooms: Any, name: str,
         windows_read += read
         qualifications = []
         for entry_index, entry in enumerate(entries):
-            qualification = _read_qualification(entry, f"{path}.courses[{entry_index}]", course_by_code, errors)
+            qualification = _read_qualification(entry, f"{path}.courses[{entry_index}]", known_codes, errors)
             if qualification:
                 qualifications.append(qualification)
         qualification_entries += len(entries)
@@ -325,6 +329,8 @@ def _convert(courses: Any, groups: Any, instructors: Any, rooms: Any, name: str,
         attended_codes += [code for code in codes if code not in attended_codes]
     week_periods = len(periods)
     for code in attended_codes:
+        if code not in course_by_code:
+            continue  # its record has problems, already reported
         course = course_by_code[code]
         path = f"Course.json[{course['index']}]"
         weekly, alternate_block = practical_plan(course["P"])
@@ -456,14 +462,14 @@ def _read_subgroups(value: list, size: int, path: str, errors: _Errors) -> Optio
     return subgroups if ok else None
 
 
-def _read_qualification(entry: Any, path: str, course_by_code: Dict[str, dict],
+def _read_qualification(entry: Any, path: str, known_codes: Dict[str, int],
                         errors: _Errors) -> Optional[Tuple[str, str]]:
     """(course code, "Theory" | "Practical"), from {"coursecode", "coursetype"} or an older
     plain code, "-PR" marking a practical."""
     if isinstance(entry, str):
-        if entry in course_by_code:
+        if entry in known_codes:
             return entry, "Theory"
-        if entry.endswith("-PR") and entry[:-3] in course_by_code:
+        if entry.endswith("-PR") and entry[:-3] in known_codes:
             return entry[:-3], "Practical"
         errors.add(path, f"unknown course code {json.dumps(entry)}")
         return None
@@ -472,7 +478,7 @@ def _read_qualification(entry: Any, path: str, course_by_code: Dict[str, dict],
     course_type = record.text("coursetype")
     if not record.ok:
         return None
-    if code not in course_by_code:
+    if code not in known_codes:
         errors.add(f"{path}.coursecode", f"unknown course code {json.dumps(code)}")
         return None
     if course_type not in ("Theory", "Practical"):
