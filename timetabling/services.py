@@ -8,7 +8,7 @@ from django.db import transaction
 
 from ga_runner.formats import FormatError
 from ga_runner.formats.ctt import ctt_to_problem
-import ga_runner.formats
+from ga_runner.formats.four_files import four_files_to_problem
 from ga_runner.problem import DEFAULT_WEIGHTS, validate_problem
 from timetabling.models import (
     ClassKind,
@@ -195,7 +195,6 @@ def term_import_ctt(*, organization, text, name=None):
 def term_import_four_files(*, organization, courses, groups, instructors, rooms, name):
     """A term from the four-file JSON format (Course, Groups, Instructors, Rooms)."""
     try:
-        from ga_runner.formats.four_files import four_files_to_problem  # TEMP until landed
         document = four_files_to_problem(courses, groups, instructors, rooms, name=name)
     except FormatError as exc:
         raise TermImportError(_format_error_messages(exc)) from exc
