@@ -6,6 +6,8 @@ plain loops over the assignments, chosen to be obviously right rather than fast.
 
 `assignments` are a result's items: {"class", "meeting", "day", "period", "length", "room",
 "instructor"}; one item per meeting, occupying `length` consecutive periods from `period`.
+A list that is not a complete timetable of the problem (a meeting missing or twice, a wrong
+block length, an ineligible instructor...) raises ValueError rather than being scored.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ def evaluate(problem: dict, assignments: list) -> dict:
     instructors = {i["id"]: i for i in problem["instructors"]}
     groups = {g["id"]: g for g in problem["groups"]}
     weights = problem["weights"]
+    _check_structure(problem, classes, assignments)
 
     def ancestors_and_self(group_id):
         chain = [group_id]
@@ -113,6 +116,40 @@ def evaluate(problem: dict, assignments: list) -> dict:
         soft["preferred_free"] += sum(1 for day, period in busy if [day, period] in instructor["preferred_free"])
 
     return {"hard": hard, "soft": {name: weights[name] * n for name, n in soft.items()}}
+
+
+def _check_structure(problem: dict, classes: dict, assignments: list) -> None:
+    """Refuse a timetable that is not one: the costs above assume every meeting is placed once,
+    as a block of the class's length inside the week, with one eligible instructor per class."""
+    problems = []
+    n_days, n_periods = len(problem["days"]), len(problem["periods"])
+    rooms = {r["id"] for r in problem["rooms"]}
+    meetings = defaultdict(list)
+    instructors = defaultdict(set)
+    for a in assignments:
+        klass = classes.get(a["class"])
+        if klass is None:
+            problems.append(f"unknown class {a['class']!r}")
+            continue
+        meetings[a["class"]].append(a["meeting"])
+        instructors[a["class"]].add(a["instructor"])
+        if a["room"] not in rooms:
+            problems.append(f"{a['class']}: unknown room {a['room']!r}")
+        if a["length"] != klass["block_length"]:
+            problems.append(f"{a['class']}: length {a['length']}, block_length {klass['block_length']}")
+        if not (0 <= a["day"] < n_days and 0 <= a["period"] and a["period"] + a["length"] <= n_periods):
+            problems.append(f"{a['class']}: day {a['day']} period {a['period']} outside the week")
+        eligible = klass["instructors"] or [None]
+        if a["instructor"] not in eligible:
+            problems.append(f"{a['class']}: instructor {a['instructor']!r} is not one of {eligible}")
+    for class_id, klass in classes.items():
+        expected = list(range(klass["periods_per_week"] // klass["block_length"]))
+        if sorted(meetings[class_id]) != expected:
+            problems.append(f"{class_id}: meetings {sorted(meetings[class_id])}, expected {expected}")
+        if len(instructors[class_id]) > 1:
+            problems.append(f"{class_id}: several instructors {sorted(map(str, instructors[class_id]))}")
+    if problems:
+        raise ValueError("not a timetable of this problem: " + "; ".join(problems))
 
 
 def _idle_periods(busy: set) -> int:

@@ -1,7 +1,12 @@
 """The independent evaluator against hand-computed costs: each constraint provoked on a toy."""
 from __future__ import annotations
 
+import random
+import re
+from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from ga_runner.formats.ctt import ctt_to_problem
 from ga_runner.problem import HARD_CONSTRAINTS, SOFT_CONSTRAINTS
@@ -237,7 +242,8 @@ def test_itc_toy_instance_matches_hand_computed_ud2():
     for line in solution.split("\n"):
         if line.strip():
             course, room, day, period = line.split()
-            timetable.append(meeting(course, 0, int(day), int(period), room, teacher[course]))
+            number = sum(1 for m in timetable if m["class"] == course)
+            timetable.append(meeting(course, number, int(day), int(period), room, teacher[course]))
     cost = evaluate(problem, timetable)
     assert not any(cost["hard"].values())
     assert nonzero(cost) == {
@@ -248,3 +254,76 @@ def test_itc_toy_instance_matches_hand_computed_ud2():
         "room_stability": 2,        # ArcTec in A and B, Geotec in A and B
     }
     assert sum(cost["soft"].values()) == 29
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda t: t.pop(0), "lec: meetings [1], expected [0, 1]"),
+    (lambda t: t[2].update(length=1), "labA: length 1, block_length 2"),
+    (lambda t: t[2].update(period=3), "labA: day 0 period 3 outside the week"),
+    (lambda t: t[1].update(instructor="I2"), "lec: several instructors ['I1', 'I2']"),
+    (lambda t: t[2].update(instructor="I1"), "labA: instructor 'I1' is not one of ['I2']"),
+    (lambda t: t[3].update(room="Z"), "h: unknown room 'Z'"),
+])
+def test_what_is_not_a_timetable_is_refused(change, message):
+    timetable = clean_timetable()
+    change(timetable)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        evaluate(toy_problem(), timetable)
+
+
+def ud2_costs(problem: dict, solution: list) -> dict:
+    """The ITC README's UD2 costs, computed on courses and curricula as the README words them,
+    from (course, room, day, period) lines."""
+    course = {k["id"]: k for k in problem["classes"]}
+    capacity = {r["id"]: r["capacity"] for r in problem["rooms"]}
+    curricula = {g["id"]: [k["id"] for k in problem["classes"] if g["id"] in k["groups"]]
+                 for g in problem["groups"]}
+    lectures_at = Counter((c, d, p) for c, _, d, p in solution)
+    room_use = Counter((r, d, p) for _, r, d, p in solution)
+    cost = Counter()
+    cost["Lectures"] = sum(n - 1 for n in lectures_at.values())
+    cost["RoomOccupancy"] = sum(n - 1 for n in room_use.values())
+    cost["Availability"] = sum(1 for c, _, d, p in solution if [d, p] in course[c]["unavailable"])
+    ids = sorted(course)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            shared = any(a in members and b in members for members in curricula.values())
+            if shared or course[a]["instructors"] == course[b]["instructors"]:
+                periods_a = {(d, p) for c, _, d, p in solution if c == a}
+                periods_b = {(d, p) for c, _, d, p in solution if c == b}
+                cost["Conflicts"] += len(periods_a & periods_b)
+    for c, r, _, _ in solution:
+        cost["RoomCapacity"] += max(0, course[c]["students"] - capacity[r])
+    for c in ids:
+        days = {d for x, _, d, _ in solution if x == c}
+        cost["MinWorkingDays"] += 5 * max(0, course[c]["min_working_days"] - len(days))
+        cost["RoomStability"] += max(0, len({r for x, r, _, _ in solution if x == c}) - 1)
+    for members in curricula.values():
+        busy = {(d, p) for c, _, d, p in solution if c in members}
+        for c, _, d, p in solution:
+            if c in members and (d, p - 1) not in busy and (d, p + 1) not in busy:
+                cost["CurriculumCompactness"] += 2
+    return cost
+
+
+@pytest.mark.parametrize("instance", ["comp01", "comp05", "toy"])
+def test_equals_ud2_on_random_itc_timetables(instance):
+    problem = ctt_to_problem((bench_dir() / "itc2007" / f"{instance}.ctt").read_text())
+    teacher = {k["id"]: k["instructors"][0] for k in problem["classes"]}
+    rng = random.Random(7)
+    n_days, n_periods = len(problem["days"]), len(problem["periods"])
+    for _ in range(3):
+        solution = [(k["id"], rng.choice(problem["rooms"])["id"], rng.randrange(n_days), rng.randrange(n_periods))
+                    for k in problem["classes"] for _ in range(k["periods_per_week"])]
+        timetable = [meeting(c, sum(1 for x in solution[:i] if x[0] == c), d, p, r, teacher[c])
+                     for i, (c, r, d, p) in enumerate(solution)]
+        cost = evaluate(problem, timetable)
+        ud2 = ud2_costs(problem, solution)
+        assert (cost["hard"]["class_overlaps"], cost["hard"]["conflicts"], cost["hard"]["availability"],
+                cost["hard"]["room_occupancy"]) == (ud2["Lectures"], ud2["Conflicts"], ud2["Availability"],
+                                                    ud2["RoomOccupancy"])
+        assert cost["soft"] == {"room_capacity": ud2["RoomCapacity"], "min_working_days": ud2["MinWorkingDays"],
+                                "isolated_lectures": ud2["CurriculumCompactness"],
+                                "room_stability": ud2["RoomStability"],
+                                "idle_gaps": 0, "lunch_break": 0, "preferred_free": 0}
+        assert cost["hard"]["conflicts"] > 0 and cost["soft"]["isolated_lectures"] > 0
