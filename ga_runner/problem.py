@@ -56,7 +56,10 @@ def format_error(error: Error) -> str:
 
 
 def _quote(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    try:
+        return json.dumps(value, ensure_ascii=False, default=repr)
+    except ValueError:  # a circular structure: not something JSON can hold anyway
+        return repr(value)
 
 
 def _type_name(value: Any) -> str:

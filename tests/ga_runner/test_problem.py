@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 
 import pytest
 
@@ -77,6 +78,32 @@ def test_garbage_everywhere_never_raises():
            "courses": {}, "classes": [{"id": "c", "groups": "g", "instructors": [None],
                                        "periods_per_week": "2", "block_length": 0}]}
     assert len(validate_problem(doc)) > 10
+
+
+GARBAGE = [None, True, -1, 2.5, "", "x", [], [None], [[0, 0]], {}, {"id": []}, {1, 2}, object()]
+
+
+def _mutations(doc, rng):
+    """The document with one node (chosen at random) replaced by garbage."""
+    doc = copy.deepcopy(doc)
+    node, nodes = doc, []
+    while isinstance(node, (dict, list)) and node:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        key = rng.choice(keys)
+        nodes.append((node, key))
+        node = node[key]
+    parent, key = rng.choice(nodes)
+    parent[key] = rng.choice(GARBAGE)
+    return doc
+
+
+def test_random_garbage_is_reported_never_raised():
+    rng = random.Random(3)
+    for _ in range(2000):
+        doc = small_problem()
+        for _ in range(rng.randint(1, 3)):
+            doc = _mutations(doc, rng)
+        assert isinstance(validate_problem(doc), list)
 
 
 def test_wrong_format_string():
