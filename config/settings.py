@@ -40,8 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_celery_results",
     "accounts",
     "timetabling",
+    "scheduling",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +110,47 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 # The engine runs as a subprocess in its own environment (requirements/ga.txt).
 GA_PYTHON = os.environ.get("GA_PYTHON", str(BASE_DIR / ".venv-ga" / "bin" / "python"))
+# Seconds between SIGTERM and SIGKILL when a run is cancelled or over its limit.
+ENGINE_STOP_GRACE = float(os.environ.get("ENGINE_STOP_GRACE", "5"))
+# A running run whose worker has not written a heartbeat for this long is abandoned.
+RUN_HEARTBEAT_TIMEOUT = int(os.environ.get("RUN_HEARTBEAT_TIMEOUT", "120"))
+
+# What each plan tier may ask of the engine. max_seconds is the wall-clock limit of one run:
+# past it the engine is stopped and the run ends as timed out.
+PLAN_LIMITS = {
+    "free": {"max_generations": 100, "max_seconds": int(os.environ.get("FREE_MAX_SECONDS", "120"))},
+    "pro": {"max_generations": 1000, "max_seconds": int(os.environ.get("PRO_MAX_SECONDS", "900"))},
+    "enterprise": {"max_generations": 100000, "max_seconds": int(os.environ.get("ENTERPRISE_MAX_SECONDS", "3600"))},
+}
+
+# Celery: Redis when REDIS_URL is set; otherwise a broker in files under var/ that needs no
+# server (the demo). Engine work has its own queue so that short tasks are never stuck behind it.
+ENGINE_QUEUE = "engine"
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    _broker_dir = BASE_DIR / "var" / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_broker_dir), "data_folder_out": str(_broker_dir)}
+    _broker_dir.mkdir(parents=True, exist_ok=True)
+CELERY_RESULT_BACKEND = "django-db"
+CELERY_RESULT_EXTENDED = True
+CELERY_TASK_ROUTES = {"scheduling.tasks.run_schedule": {"queue": ENGINE_QUEUE}}
+# A message is acknowledged only when its task ends, one at a time per worker process: a run
+# whose worker dies is delivered again (and the task's atomic claim makes that safe).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+if REDIS_URL:
+    # Redelivery of an unacknowledged message must wait longer than the longest run.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": max(limits["max_seconds"] for limits in PLAN_LIMITS.values()) + 600
+    }
+CELERY_TASK_SERIALIZER = "json"
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "reap-abandoned-runs": {"task": "scheduling.tasks.reap_abandoned_runs", "schedule": 60.0},
+}
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,10 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+# Tests use real servers: the machine's Redis unless REDIS_URL names another.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 from config.settings import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ENGINE_STOP_GRACE = 3

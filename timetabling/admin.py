@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.admin_scoping import OrganizationScopingMixin, organization_filter
+from scheduling.admin import submit_from_admin
 from timetabling import selectors, services, spreadsheets
 from timetabling.forms import (
     ImportCttForm,
@@ -201,7 +202,7 @@ class TermAdmin(ScopedAdmin):
     search_fields = ["name"]
     inlines = [PeriodInline]
     readonly_fields = ["data_summary", "warnings"]
-    actions = ["export_problem_documents"]
+    actions = ["generate_timetables", "export_problem_documents"]
 
     def get_fields(self, request, obj=None):
         fields = ["name", "day_names", "weights"]
@@ -244,6 +245,14 @@ class TermAdmin(ScopedAdmin):
         if not found:
             return "None: the engine will accept this term."
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in found)))
+
+    @admin.action(description="Generate timetables")
+    def generate_timetables(self, request, queryset):
+        if not request.user.can_edit:
+            self.message_user(request, "Viewers cannot generate timetables.", messages.ERROR)
+            return
+        for term in queryset:
+            submit_from_admin(request, term)
 
     @admin.action(description="Export the problem documents (JSON)")
     def export_problem_documents(self, request, queryset):

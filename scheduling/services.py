@@ -1,0 +1,165 @@
+"""Writes of runs: submission, claiming, progress, results, cancellation, reaping."""
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from ga_runner.problem import validate_problem
+from scheduling.excel import timetable_workbook_bytes
+from scheduling.models import ScheduledMeeting, ScheduleRun
+from timetabling.models import Term
+from timetabling.selectors import term_problem_document
+
+Status = ScheduleRun.Status
+
+
+class RunRefused(Exception):
+    """A submission that was not queued; ``messages`` says every reason."""
+
+    def __init__(self, messages):
+        super().__init__("; ".join(messages))
+        self.messages = list(messages)
+
+
+def problem_bytes(document):
+    """The exact bytes the engine reads; their hash identifies the problem."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def run_submit(*, term, user, pop_size=None, generations=None, time_limit=None, seed=1):
+    """Check the term, record a run and queue it once the transaction commits."""
+    from scheduling.tasks import run_schedule
+
+    with transaction.atomic():
+        # Serialises submissions of one term, so two clicks cannot both pass the check below.
+        term = Term.objects.select_for_update().get(pk=term.pk)
+        document = term_problem_document(term=term)
+        problems = [f"{error['path']}: {error['message']}" for error in validate_problem(document)]
+        if problems:
+            raise RunRefused(problems)
+        active = ScheduleRun.objects.filter(term=term).active().first()
+        if active:
+            raise RunRefused([f"{term.name} already has a run in progress (run {active.pk}, {active.status})."])
+        limits = settings.PLAN_LIMITS[term.organization.plan]
+        if generations is not None and generations > limits["max_generations"]:
+            raise RunRefused([f"generations: the {term.organization.plan} plan allows at most {limits['max_generations']}, not {generations}."])
+        if time_limit is not None and time_limit > limits["max_seconds"]:
+            raise RunRefused([f"time_limit: the {term.organization.plan} plan allows at most {limits['max_seconds']} seconds, not {time_limit}."])
+        if generations is None and time_limit is None:
+            time_limit = min(60, limits["max_seconds"])
+        run = ScheduleRun.objects.create(
+            organization=term.organization, term=term, created_by=user, pop_size=pop_size, generations=generations,
+            time_limit=time_limit, seed=seed, max_seconds=limits["max_seconds"], problem=document,
+            problem_sha256=hashlib.sha256(problem_bytes(document)).hexdigest(),
+        )
+        transaction.on_commit(lambda: run_enqueue(run=run, task=run_schedule))
+    return run
+
+
+def run_enqueue(*, run, task):
+    # Celery's own limits are a backstop behind the supervisor's, which keeps the best-so-far.
+    result = task.apply_async(args=[run.pk], queue=settings.ENGINE_QUEUE,
+                              soft_time_limit=run.max_seconds + 60, time_limit=run.max_seconds + 120)
+    ScheduleRun.objects.filter(pk=run.pk).update(celery_task_id=result.id)
+
+
+def run_claim(*, run_id, task_id):
+    """Move a queued run to running. Exactly one delivery of its message wins."""
+    now = timezone.now()
+    return bool(
+        ScheduleRun.objects.filter(pk=run_id, status=Status.QUEUED, cancel_requested=False).update(
+            status=Status.RUNNING, started_at=now, heartbeat_at=now, celery_task_id=task_id
+        )
+    )
+
+
+def run_cancel(*, run):
+    """Cancel a run: a queued one at once, a running one cooperatively (the supervisor stops
+    the engine and keeps its best timetable so far)."""
+    with transaction.atomic():
+        run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == Status.QUEUED:
+            run.status, run.finished_at, run.cancel_requested = Status.CANCELLED, timezone.now(), True
+            run.save(update_fields=["status", "finished_at", "cancel_requested"])
+        elif run.status == Status.RUNNING:
+            run.cancel_requested = True
+            run.save(update_fields=["cancel_requested"])
+    return run
+
+
+def run_progress_record(*, run_id, pid=None, progress=None, line=None):
+    """The supervisor's heartbeat, with the engine's latest progress line when there is one."""
+    now = timezone.now()
+    fields = {"heartbeat_at": now}
+    if pid is not None:
+        fields["engine_pid"] = pid
+    if line is not None:
+        fields.update(generation=line.get("generation"), best_hard=line.get("hard"), best_soft=line.get("soft"),
+                      progress=progress)
+        ScheduleRun.objects.filter(pk=run_id, first_progress_at__isnull=True).update(first_progress_at=now)
+    ScheduleRun.objects.filter(pk=run_id).update(**fields)
+    return ScheduleRun.objects.filter(pk=run_id).values_list("cancel_requested", flat=True).get()
+
+
+def run_fail(*, run_id, status=Status.FAILED, error):
+    ScheduleRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+        status=status, error=error, finished_at=timezone.now())
+
+
+@transaction.atomic
+def run_store_result(*, run_id, status, output_dir, error=""):
+    """Keep the engine's outputs and the result rows, and end the run with ``status``."""
+    run = ScheduleRun.objects.select_for_update().get(pk=run_id)
+    result = json.loads((output_dir / "schedule.json").read_text(encoding="utf-8"))
+    courses = {course["id"]: course.get("name", "") for course in run.problem["courses"]}
+
+    files = {
+        "schedule_file": ("schedule.json", (output_dir / "schedule.json").read_bytes()),
+        "workbook_file": ("timetable.xlsx", timetable_workbook_bytes(run.problem, result)),
+    }
+    for field, name in (("calendar_file", "calendar.png"), ("convergence_file", "convergence.png")):
+        if (output_dir / name).exists():
+            files[field] = (name, (output_dir / name).read_bytes())
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, content in files.values():
+            bundle.writestr(name, content)
+    files["archive_file"] = (f"run-{run.pk}.zip", archive.getvalue())
+    for field, (name, content) in files.items():
+        getattr(run, field).save(name, ContentFile(content), save=False)
+
+    ScheduledMeeting.objects.bulk_create(
+        ScheduledMeeting(
+            run=run, class_id=item["class"], meeting=item["meeting"], course=item["course"],
+            course_name=courses.get(item["course"], ""), kind=item["kind"], groups=item["groups"],
+            instructor=item.get("instructor") or "", room=item["room"], day=item["day"], period=item["period"],
+            length=item["length"],
+        )
+        for item in result["assignments"]
+    )
+    run.status = status
+    run.error = error
+    run.engine_status = result["status"]
+    run.best_hard, run.best_soft = result["hard"], result["soft"]
+    run.cost, run.violations, run.unsatisfiable = result["cost"], result["violations"], result.get("unsatisfiable", [])
+    run.progress = 100 if status == Status.SUCCEEDED else run.progress
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def runs_reap_abandoned():
+    """End runs whose worker stopped writing heartbeats: no run stays "running" forever."""
+    cutoff = timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT)
+    abandoned = ScheduleRun.objects.filter(status=Status.RUNNING, heartbeat_at__lt=cutoff)
+    return abandoned.update(
+        status=Status.FAILED, finished_at=timezone.now(),
+        error=f"The worker running this run stopped responding (no heartbeat for {settings.RUN_HEARTBEAT_TIMEOUT} s).",
+    )

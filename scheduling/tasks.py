@@ -1,0 +1,24 @@
+from celery import shared_task
+from celery.signals import worker_ready
+
+from scheduling import services
+from scheduling.supervisor import run_execute
+
+
+@shared_task(bind=True, name="scheduling.tasks.run_schedule")
+def run_schedule(self, run_id):
+    """Solve one run. A message delivered twice finds the run already claimed and does nothing."""
+    if not services.run_claim(run_id=run_id, task_id=self.request.id):
+        return "not claimed"
+    run_execute(run_id)
+    return "done"
+
+
+@shared_task(name="scheduling.tasks.reap_abandoned_runs")
+def reap_abandoned_runs():
+    return services.runs_reap_abandoned()
+
+
+@worker_ready.connect
+def reap_on_worker_start(**kwargs):
+    services.runs_reap_abandoned()
