@@ -351,10 +351,15 @@ def _convert(courses: Any, groups: Any, instructors: Any, rooms: Any, name: str,
                        f"no room of type {PRACTICAL_ROOM_TYPE!r} has all of {', '.join(course['features'])}"
                        if course["features"] else f"no room of type {PRACTICAL_ROOM_TYPE!r} for its practicals")
 
-    needs_times = any(windows is not None for windows in room_windows + instructor_windows)
+    # Windows are given by weekday and clock time: the week must say both.
+    has_windows = any(windows is not None for windows in room_windows + instructor_windows)
     for index, period in enumerate(periods):
-        if needs_times and (_minutes(period.get("start")) is None or _minutes(period.get("end")) is None):
+        if has_windows and (_minutes(period.get("start")) is None or _minutes(period.get("end")) is None):
             errors.add(f"periods[{index}]", "needs start and end times to read availability windows")
+    for index, day in enumerate(days):
+        if has_windows and day.lower() not in _WEEKDAYS:
+            errors.add(f"days[{index}]", f"{json.dumps(day)} is not a weekday name, needed to read "
+                                         "availability windows")
     if errors.items:
         raise FormatError(errors.items)
 

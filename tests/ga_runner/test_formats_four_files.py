@@ -352,11 +352,14 @@ def test_duplicate_ids():
     ]
 
 
-def test_windows_need_period_times():
+def test_windows_need_period_times_and_weekdays():
     courses, groups, instructors, rooms = small_files()
     periods = [{"name": "1", "start": None, "end": None}]
-    errors = errors_of(courses, groups, instructors, rooms, periods=periods)
-    assert ("periods[0]", "needs start and end times to read availability windows") in errors
+    errors = errors_of(courses, groups, instructors, rooms, periods=periods, days=["Day 1", "monday"])
+    assert errors[-2:] == [
+        ("periods[0]", "needs start and end times to read availability windows"),
+        ("days[0]", '"Day 1" is not a weekday name, needed to read availability windows'),
+    ]
 
 
 def test_format_error_str_names_paths():
