@@ -169,9 +169,9 @@ def practical_plan(hours: float) -> Tuple[int, int]:
     """(weekly periods per subgroup, alternate-week block length or 0) for P practical hours.
 
     Under 2 hours (0.5, 1, 1.5): one block of 2*P periods every other week, the subgroups taking
-    turns. From 2 hours: whole hours are weekly periods per subgroup; a remaining half hour is
-    read as 1.5 hours taken by the alternate-week 3-period block (5.5 = 4 weekly + 3 every other
-    week). See docs/four-files.md.
+    turns. From 2 hours: whole hours are weekly periods per subgroup; a half hour left over goes,
+    with one whole hour, to the alternate-week 3-period block (5.5 = 4 periods weekly + a
+    3-period block every other week). See docs/four-files.md.
     """
     if hours < 2:
         return 0, int(round(hours * 2))
