@@ -7,7 +7,7 @@ PYTHON_GA ?= $(shell p=$$(pyenv prefix 3.9 2>/dev/null) && echo $$p/bin/python |
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_ENV = DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
 
-.PHONY: demo test test-ga test-web bench venvs
+.PHONY: demo demo-no-serve demo-data test test-ga test-web bench venvs
 
 venvs: .venv/.installed .venv-ga/.installed
 
@@ -29,9 +29,23 @@ test-ga: .venv-ga/.installed
 test-web: .venv/.installed .venv-ga/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} .venv/bin/python -m pytest tests
 
-demo: venvs
+# The demo runs on embedded defaults: SQLite, and a broker in files under var/ (no Redis needed;
+# set REDIS_URL to use one). A Celery worker runs beside the web server.
+WORKER = .venv/bin/celery -A config worker -Q engine,celery --concurrency 1 --loglevel WARNING
+
+demo: demo-data
+	@echo "Admin: http://127.0.0.1:8000/admin/  (Ctrl-C stops the site and the worker)"
+	trap 'kill 0' EXIT INT TERM; \
+	$(DEMO_ENV) $(WORKER) & \
+	$(DEMO_ENV) .venv/bin/python manage.py runserver --noreload 127.0.0.1:8000
+
+# The same without a web server: generate the demo timetable end to end, print where it is.
+demo-no-serve: demo-data
+	trap 'kill 0' EXIT INT TERM; \
+	$(DEMO_ENV) $(WORKER) & \
+	$(DEMO_ENV) .venv/bin/python manage.py generate_timetable "Autumn 2026" --org demo-faculty-of-engineering --wait
+
+demo-data: venvs
 	mkdir -p var
 	$(DEMO_ENV) .venv/bin/python manage.py migrate --verbosity 0
 	$(DEMO_ENV) .venv/bin/python manage.py load_demo
-	@echo "Admin: http://127.0.0.1:8000/admin/  (Ctrl-C stops the site)"
-	$(DEMO_ENV) .venv/bin/python manage.py runserver 127.0.0.1:8000
