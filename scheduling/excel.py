@@ -15,6 +15,7 @@ import re
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from ga_runner.problem import DEFAULT_WEIGHTS
 from scheduling.grids import timetable_grids
@@ -67,8 +68,8 @@ def _append(sheet, values, font=None):
 
 
 def _widths(sheet, widths):
-    for column, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", widths):
-        sheet.column_dimensions[column].width = width
+    for column, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
 
 
 def _instructor_names(problem):
@@ -160,7 +161,7 @@ def _write_grid(sheet, grid, *, show_groups):
             if grid_cell["clash"]:
                 cell.fill = CLASH_FILL
                 cell.font = CLASH_FONT
-        # Excel does not grow rows to fit wrapped text on opening; LibreOffice does.
+        # Set explicitly: not every spreadsheet program fits rows to wrapped text when opening.
         lines = max(_line_count(text, width) for text, width in
                     [(row["label"], GRID_LABEL_WIDTH)] + [(text, GRID_DAY_WIDTH) for text in texts])
         sheet.row_dimensions[sheet.max_row].height = LINE_HEIGHT * max(2, lines)
