@@ -31,7 +31,7 @@ test-web: .venv/.installed .venv-ga/.installed
 
 # The demo runs on embedded defaults: SQLite, and a broker in files under var/ (no Redis needed;
 # set REDIS_URL to use one). A Celery worker runs beside the web server.
-WORKER = .venv/bin/celery -A config worker -Q engine,celery --concurrency 1 --loglevel WARNING
+WORKER = .venv/bin/celery -A config worker -Q engine.priority,engine,celery --concurrency 1 --loglevel WARNING
 
 demo: demo-data
 	@echo "Admin: http://127.0.0.1:8000/admin/  (Ctrl-C stops the site and the worker)"

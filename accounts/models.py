@@ -1,6 +1,13 @@
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+
+
+def new_webhook_secret():
+    return secrets.token_hex(32)
 
 
 class Organization(models.Model):
@@ -14,6 +21,13 @@ class Organization(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     plan = models.CharField(max_length=20, choices=Plan.choices, default=Plan.FREE)
+    dedicated_queue = models.CharField(
+        max_length=100, blank=True,
+        help_text="Enterprise: the Celery queue of this organization's own engine workers.",
+    )
+    webhook_secret = models.CharField(
+        max_length=64, default=new_webhook_secret, help_text="Signs the webhooks sent when runs end."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -21,6 +35,14 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.dedicated_queue and self.plan != self.Plan.ENTERPRISE:
+            raise ValidationError({"dedicated_queue": "Only enterprise organizations have a dedicated queue."})
+
+    @property
+    def engine_queue(self):
+        return self.dedicated_queue or settings.PLAN_LIMITS[self.plan]["queue"]
 
 
 class User(AbstractUser):

@@ -1,5 +1,6 @@
 """Settings, read from the environment (12-factor). Defaults run the demo on SQLite."""
 
+from datetime import timedelta
 from pathlib import Path
 import os
 
@@ -30,7 +31,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-development-key"
+    SECRET_KEY = "insecure-development-key-only-for-debug-and-demo"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_celery_results",
+    "rest_framework_simplejwt.token_blacklist",
     "accounts",
     "timetabling",
     "scheduling",
@@ -131,6 +133,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+# The shared cache (rate limits) is Redis when configured, so that every process counts alike.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# The public API (django-ninja, /api/v1/): JWT access/refresh tokens, rotation and blacklisting.
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=int(os.environ.get("JWT_ACCESS_MINUTES", "15"))),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=int(os.environ.get("JWT_REFRESH_DAYS", "7"))),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+}
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "240"))
+API_MAX_UPLOAD_BYTES = int(os.environ.get("API_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
+# Webhooks go to public http(s) addresses only, unless this allows private and loopback ones.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+
 # The engine runs as a subprocess in its own environment (requirements/ga.txt).
 GA_PYTHON = os.environ.get("GA_PYTHON", str(BASE_DIR / ".venv-ga" / "bin" / "python"))
 # Seconds between SIGTERM and SIGKILL when a run is cancelled or over its limit.
@@ -139,16 +158,22 @@ ENGINE_STOP_GRACE = float(os.environ.get("ENGINE_STOP_GRACE", "5"))
 RUN_HEARTBEAT_TIMEOUT = int(os.environ.get("RUN_HEARTBEAT_TIMEOUT", "120"))
 
 # What each plan tier may ask of the engine. max_seconds is the wall-clock limit of one run:
-# past it the engine is stopped and the run ends as timed out.
+# past it the engine is stopped and the run ends as timed out. runs_per_day None = unlimited.
+# Paid plans go to the priority queue (workers consume it first); an enterprise organization
+# with a dedicated queue gets its own workers.
+ENGINE_QUEUE = "engine"
+ENGINE_PRIORITY_QUEUE = "engine.priority"
 PLAN_LIMITS = {
-    "free": {"max_generations": 100, "max_seconds": int(os.environ.get("FREE_MAX_SECONDS", "120"))},
-    "pro": {"max_generations": 1000, "max_seconds": int(os.environ.get("PRO_MAX_SECONDS", "900"))},
-    "enterprise": {"max_generations": 100000, "max_seconds": int(os.environ.get("ENTERPRISE_MAX_SECONDS", "3600"))},
+    "free": {"runs_per_day": 5, "max_generations": 100, "max_seconds": int(os.environ.get("FREE_MAX_SECONDS", "120")),
+             "queue": ENGINE_QUEUE},
+    "pro": {"runs_per_day": None, "max_generations": 1000, "max_seconds": int(os.environ.get("PRO_MAX_SECONDS", "900")),
+            "queue": ENGINE_PRIORITY_QUEUE},
+    "enterprise": {"runs_per_day": None, "max_generations": 100000,
+                   "max_seconds": int(os.environ.get("ENTERPRISE_MAX_SECONDS", "3600")), "queue": ENGINE_PRIORITY_QUEUE},
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise a broker in files under var/ that needs no
 # server (the demo). Engine work has its own queue so that short tasks are never stuck behind it.
-ENGINE_QUEUE = "engine"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
 else:

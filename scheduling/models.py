@@ -56,6 +56,8 @@ class ScheduleRun(models.Model):
     first_progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     celery_task_id = models.CharField(max_length=255, blank=True)
+    queue = models.CharField(max_length=100, help_text="The Celery queue the run was sent to.")
+    callback_url = models.URLField(max_length=500, blank=True, help_text="Told of the run's end (webhook).")
     engine_pid = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
 

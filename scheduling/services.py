@@ -3,6 +3,7 @@
 import hashlib
 import io
 import json
+import urllib.request
 import zipfile
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from ga_runner.problem import validate_problem
 from scheduling.excel import timetable_workbook_bytes
 from scheduling.models import ScheduledMeeting, ScheduleRun
+from scheduling.webhooks import SIGNATURE_HEADER, webhook_body, webhook_signature, webhook_url_check
 from timetabling.models import Term
 from timetabling.selectors import term_problem_document
 
@@ -21,11 +23,14 @@ Status = ScheduleRun.Status
 
 
 class RunRefused(Exception):
-    """A submission that was not queued; ``messages`` says every reason."""
+    """A submission that was not queued; ``messages`` says every reason, ``reason`` which kind:
+    "invalid" (the engine would reject the term), "busy" (a run of the term is in progress),
+    "plan_limit" (a parameter over the plan's limit), "quota" (the plan's runs a day used up)."""
 
-    def __init__(self, messages):
+    def __init__(self, messages, *, reason):
         super().__init__("; ".join(messages))
         self.messages = list(messages)
+        self.reason = reason
 
 
 def problem_bytes(document):
@@ -33,39 +38,64 @@ def problem_bytes(document):
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def run_submit(*, term, user, pop_size=None, generations=None, time_limit=None, seed=1):
-    """Check the term, record a run and queue it once the transaction commits."""
+def run_submit(*, term, user, pop_size=None, generations=None, time_limit=None, seed=1, reuse=False,
+               callback_url=""):
+    """Check the term, record a run and queue it once the transaction commits.
+
+    With ``reuse``, a finished successful run of the same problem, parameters and seed is
+    returned instead of computing it again (``run.reused`` is then True).
+    """
     from scheduling.tasks import run_schedule
 
     with transaction.atomic():
-        # Serialises submissions of one term, so two clicks cannot both pass the check below.
-        term = Term.objects.select_for_update().get(pk=term.pk)
+        # Serialises submissions of one term, so two clicks cannot both pass the checks below.
+        term = Term.objects.select_for_update().select_related("organization").get(pk=term.pk)
+        organization = term.organization
         document = term_problem_document(term=term)
         problems = [f"{error['path']}: {error['message']}" for error in validate_problem(document)]
         if problems:
-            raise RunRefused(problems)
-        active = ScheduleRun.objects.filter(term=term).active().first()
-        if active:
-            raise RunRefused([f"{term.name} already has a run in progress (run {active.pk}, {active.status})."])
-        limits = settings.PLAN_LIMITS[term.organization.plan]
+            raise RunRefused(problems, reason="invalid")
+        limits = settings.PLAN_LIMITS[organization.plan]
+        over = []
         if generations is not None and generations > limits["max_generations"]:
-            raise RunRefused([f"generations: the {term.organization.plan} plan allows at most {limits['max_generations']}, not {generations}."])
+            over.append(f"generations: the {organization.plan} plan allows at most {limits['max_generations']}, not {generations}.")
         if time_limit is not None and time_limit > limits["max_seconds"]:
-            raise RunRefused([f"time_limit: the {term.organization.plan} plan allows at most {limits['max_seconds']} seconds, not {time_limit}."])
+            over.append(f"time_limit: the {organization.plan} plan allows at most {limits['max_seconds']} seconds, not {time_limit}.")
+        if over:
+            raise RunRefused(over, reason="plan_limit")
         if generations is None and time_limit is None:
             time_limit = min(60, limits["max_seconds"])
+        sha256 = hashlib.sha256(problem_bytes(document)).hexdigest()
+        if reuse:
+            previous = ScheduleRun.objects.filter(
+                organization=organization, status=Status.SUCCEEDED, problem_sha256=sha256, pop_size=pop_size,
+                generations=generations, time_limit=time_limit, seed=seed,
+            ).order_by("-finished_at").first()
+            if previous:
+                previous.reused = True
+                return previous
+        active = ScheduleRun.objects.filter(term=term).active().first()
+        if active:
+            raise RunRefused([f"{term.name} already has a run in progress (run {active.pk}, {active.status})."], reason="busy")
+        if limits["runs_per_day"] is not None:
+            since = timezone.now() - timedelta(days=1)
+            used = ScheduleRun.objects.filter(organization=organization, created_at__gte=since).count()
+            if used >= limits["runs_per_day"]:
+                raise RunRefused([f"The {organization.plan} plan allows {limits['runs_per_day']} runs a day; "
+                                  f"{used} were started in the last 24 hours."], reason="quota")
         run = ScheduleRun.objects.create(
-            organization=term.organization, term=term, created_by=user, pop_size=pop_size, generations=generations,
+            organization=organization, term=term, created_by=user, pop_size=pop_size, generations=generations,
             time_limit=time_limit, seed=seed, max_seconds=limits["max_seconds"], problem=document,
-            problem_sha256=hashlib.sha256(problem_bytes(document)).hexdigest(),
+            problem_sha256=sha256, queue=organization.engine_queue, callback_url=callback_url,
         )
+        run.reused = False
         transaction.on_commit(lambda: run_enqueue(run=run, task=run_schedule))
     return run
 
 
 def run_enqueue(*, run, task):
     # Celery's own limits are a backstop behind the supervisor's, which keeps the best-so-far.
-    result = task.apply_async(args=[run.pk], queue=settings.ENGINE_QUEUE,
+    result = task.apply_async(args=[run.pk], queue=run.queue,
                               soft_time_limit=run.max_seconds + 60, time_limit=run.max_seconds + 120)
     ScheduleRun.objects.filter(pk=run.pk).update(celery_task_id=result.id)
 
@@ -88,6 +118,7 @@ def run_cancel(*, run):
         if run.status == Status.QUEUED:
             run.status, run.finished_at, run.cancel_requested = Status.CANCELLED, timezone.now(), True
             run.save(update_fields=["status", "finished_at", "cancel_requested"])
+            runs_announce_end([run.pk])
         elif run.status == Status.RUNNING:
             run.cancel_requested = True
             run.save(update_fields=["cancel_requested"])
@@ -108,9 +139,11 @@ def run_progress_record(*, run_id, pid=None, progress=None, line=None):
     return ScheduleRun.objects.filter(pk=run_id).values_list("cancel_requested", flat=True).get()
 
 
+@transaction.atomic
 def run_fail(*, run_id, status=Status.FAILED, error):
-    ScheduleRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
-        status=status, error=error, finished_at=timezone.now())
+    if ScheduleRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+            status=status, error=error, finished_at=timezone.now()):
+        runs_announce_end([run_id])
 
 
 @transaction.atomic
@@ -152,14 +185,47 @@ def run_store_result(*, run_id, status, output_dir, error=""):
     run.progress = 100 if status == Status.SUCCEEDED else run.progress
     run.finished_at = timezone.now()
     run.save()
+    runs_announce_end([run.pk])
     return run
 
 
 def runs_reap_abandoned():
     """End runs whose worker stopped writing heartbeats: no run stays "running" forever."""
     cutoff = timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT)
-    abandoned = ScheduleRun.objects.filter(status=Status.RUNNING, heartbeat_at__lt=cutoff)
-    return abandoned.update(
-        status=Status.FAILED, finished_at=timezone.now(),
-        error=f"The worker running this run stopped responding (no heartbeat for {settings.RUN_HEARTBEAT_TIMEOUT} s).",
-    )
+    with transaction.atomic():
+        abandoned = list(ScheduleRun.objects.select_for_update().filter(status=Status.RUNNING, heartbeat_at__lt=cutoff)
+                         .values_list("pk", flat=True))
+        ScheduleRun.objects.filter(pk__in=abandoned).update(
+            status=Status.FAILED, finished_at=timezone.now(),
+            error=f"The worker running this run stopped responding (no heartbeat for {settings.RUN_HEARTBEAT_TIMEOUT} s).",
+        )
+        runs_announce_end(abandoned)
+    return len(abandoned)
+
+
+def runs_announce_end(run_ids):
+    """After the commit that ended these runs: queue the webhooks of those that asked for one."""
+    from scheduling.tasks import webhook_deliver
+
+    def send():
+        for run_id in ScheduleRun.objects.filter(pk__in=run_ids).exclude(callback_url="").values_list("pk", flat=True):
+            webhook_deliver.delay(run_id)
+
+    transaction.on_commit(send)
+
+
+class WebhookFailed(Exception):
+    pass
+
+
+def webhooks_send(*, run_id):
+    run = ScheduleRun.objects.select_related("organization").get(pk=run_id)
+    webhook_url_check(run.callback_url)
+    body = webhook_body(run)
+    request = urllib.request.Request(run.callback_url, data=body, method="POST", headers={
+        "Content-Type": "application/json", SIGNATURE_HEADER: webhook_signature(run.organization.webhook_secret, body),
+        "User-Agent": "timetabling-webhooks/1"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        if not 200 <= response.status < 300:
+            raise WebhookFailed(f"{run.callback_url} answered {response.status}")
+        return response.status

@@ -2,6 +2,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 
 from scheduling import services
+from scheduling.services import WebhookFailed, webhooks_send
 from scheduling.supervisor import run_execute
 
 
@@ -22,3 +23,12 @@ def reap_abandoned_runs():
 @worker_ready.connect
 def reap_on_worker_start(**kwargs):
     services.runs_reap_abandoned()
+
+
+@shared_task(bind=True, name="scheduling.tasks.webhook_deliver", max_retries=6)
+def webhook_deliver(self, run_id):
+    """POST the run's summary; retried with exponential backoff (2, 4, 8 … s) on failure."""
+    try:
+        return webhooks_send(run_id=run_id)
+    except (OSError, WebhookFailed) as exc:
+        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1))

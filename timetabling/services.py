@@ -199,3 +199,185 @@ def term_import_four_files(*, organization, courses, groups, instructors, rooms,
     except FormatError as exc:
         raise TermImportError(_format_error_messages(exc)) from exc
     return term_import_problem(organization=organization, document=document, name=name)
+
+
+class TermDataInvalid(Exception):
+    """Data that cannot be saved; ``errors`` lists each problem as {"path", "message"}."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(f"{e['path']}: {e['message']}" for e in errors))
+        self.errors = errors
+
+
+def _model_errors(exc, prefix):
+    return [
+        {"path": f"{prefix}.{field}" if field != "__all__" else prefix, "message": message}
+        for field, messages in exc.message_dict.items() for message in messages
+    ]
+
+
+def _checked_save(obj, prefix, errors, exclude=None):
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=True)
+    except ValidationError as exc:
+        errors.extend(_model_errors(exc, prefix))
+        return False
+    obj.save()
+    return True
+
+
+def _lookup(codes, known, prefix, what, errors):
+    """The objects named by ``codes``; an unknown code is an error at its index."""
+    found = []
+    for index, code in enumerate(codes):
+        if code in known:
+            found.append(known[code])
+        else:
+            errors.append({"path": f"{prefix}[{index}]", "message": f"unknown {what} {code!r}"})
+    return found
+
+
+def _raise_if(errors):
+    if errors:
+        raise TermDataInvalid(errors)
+
+
+def _periods_replace(term, periods, prefix, errors):
+    term.periods.all().delete()
+    for index, data in enumerate(periods):
+        _checked_save(Period(term=term, index=index, **data), f"{prefix}[{index}]", errors)
+
+
+@transaction.atomic
+def term_create(*, organization, data, prefix="body"):
+    errors = []
+    if Term.objects.for_organization(organization).filter(name=data["name"]).exists():
+        raise TermDataInvalid([{"path": f"{prefix}.name", "message": f"a term called {data['name']!r} already exists"}])
+    term = Term(organization=organization, name=data["name"], day_names=data["day_names"], weights=data.get("weights") or {})
+    if _checked_save(term, prefix, errors):
+        _periods_replace(term, data["periods"], f"{prefix}.periods", errors)
+    _raise_if(errors)
+    return term
+
+
+@transaction.atomic
+def term_update(*, term, data, prefix="body"):
+    """Replace a term's name, days, periods and weights; every slot of its data must still fit."""
+    errors = []
+    if Term.objects.for_organization(term.organization).filter(name=data["name"]).exclude(pk=term.pk).exists():
+        raise TermDataInvalid([{"path": f"{prefix}.name", "message": f"a term called {data['name']!r} already exists"}])
+    term.name, term.day_names, term.weights = data["name"], data["day_names"], data.get("weights") or {}
+    if _checked_save(term, prefix, errors):
+        _periods_replace(term, data["periods"], f"{prefix}.periods", errors)
+    _raise_if(errors)
+    for model, label in ((Room, "rooms"), (Instructor, "instructors")):
+        for obj in model.objects.filter(term=term):
+            _checked_save(obj, f"{label}[{obj.code}]", errors)
+    for component in CourseComponent.objects.filter(course__term=term).select_related("course"):
+        _checked_save(component, f"courses[{component.course.code}].{component.kind}", errors)
+    _raise_if(errors)
+    return term
+
+
+def _features(term, names):
+    return [RoomFeature.objects.get_or_create(term=term, name=name)[0] for name in names]
+
+
+@transaction.atomic
+def room_save(*, term, data, room=None, prefix="body"):
+    errors = []
+    room = room or Room(term=term)
+    for field in ("code", "name", "capacity", "room_type", "unavailable"):
+        setattr(room, field, data[field])
+    if _checked_save(room, prefix, errors):
+        room.features.set(_features(term, data["features"]))
+    _raise_if(errors)
+    return room
+
+
+@transaction.atomic
+def instructor_save(*, term, data, instructor=None, prefix="body"):
+    errors = []
+    instructor = instructor or Instructor(term=term)
+    for field in ("code", "name", "email", "unavailable", "preferred_free"):
+        setattr(instructor, field, data[field])
+    _checked_save(instructor, prefix, errors)
+    _raise_if(errors)
+    return instructor
+
+
+@transaction.atomic
+def group_save(*, term, data, group=None, prefix="body"):
+    errors = []
+    group = group or StudentGroup(term=term)
+    for field in ("code", "name", "size", "wants_lunch_break"):
+        setattr(group, field, data[field])
+    group.parent = None
+    if data.get("parent"):
+        group.parent = StudentGroup.objects.filter(term=term, code=data["parent"]).first()
+        if group.parent is None:
+            errors.append({"path": f"{prefix}.parent", "message": f"unknown group {data['parent']!r}"})
+    courses = _lookup(data["courses"], {c.code: c for c in Course.objects.filter(term=term)}, f"{prefix}.courses", "course", errors)
+    if not errors and _checked_save(group, prefix, errors):
+        group.courses.set(courses)
+    _raise_if(errors)
+    return group
+
+
+@transaction.atomic
+def course_save(*, term, data, course=None, prefix="body"):
+    """A course with its kinds of class; saving replaces the kinds it had."""
+    errors = []
+    course = course or Course(term=term)
+    course.code, course.name = data["code"], data["name"]
+    if not _checked_save(course, prefix, errors):
+        _raise_if(errors)
+    course.components.all().delete()
+    instructors = {i.code: i for i in Instructor.objects.filter(term=term)}
+    seen_kinds = set()
+    for index, item in enumerate(data["components"]):
+        where = f"{prefix}.components[{index}]"
+        if item["kind"] in seen_kinds:
+            errors.append({"path": f"{where}.kind", "message": f"the course already has a {item['kind']} kind of class"})
+            continue
+        seen_kinds.add(item["kind"])
+        fixed = None
+        if item.get("fixed_instructor"):
+            fixed = instructors.get(item["fixed_instructor"])
+            if fixed is None:
+                errors.append({"path": f"{where}.fixed_instructor", "message": f"unknown instructor {item['fixed_instructor']!r}"})
+        qualified = _lookup(item["qualified_instructors"], instructors, f"{where}.qualified_instructors", "instructor", errors)
+        component = CourseComponent(
+            course=course, kind=item["kind"], periods_per_week=item["periods_per_week"], block_length=item["block_length"],
+            grouping=item["grouping"], room_type=item["room_type"], fixed_instructor=fixed,
+            min_working_days=item["min_working_days"], expected_students=item.get("expected_students"),
+            unavailable=item["unavailable"],
+        )
+        if _checked_save(component, where, errors):
+            component.qualified_instructors.set(qualified)
+            component.required_features.set(_features(term, item["room_features"]))
+    _raise_if(errors)
+    return course
+
+
+@transaction.atomic
+def term_create_from_data(*, organization, data, prefix="body"):
+    """A whole term from API data: its week, rooms, instructors, courses and groups, checking
+    every cross-reference (a course naming an unknown instructor, a group an unknown course)."""
+    term = term_create(organization=organization, data=data, prefix=prefix)
+    errors = []
+    savers = (("rooms", room_save), ("instructors", instructor_save), ("courses", course_save), ("groups", group_save))
+    for key, saver in savers:
+        items = data[key]
+        if key == "groups":  # parents first, so that subgroups can name them
+            order = sorted(range(len(items)), key=lambda i: items[i].get("parent") is not None)
+        else:
+            order = range(len(items))
+        for index in order:
+            try:
+                with transaction.atomic():
+                    saver(term=term, data=items[index], prefix=f"{prefix}.{key}[{index}]")
+            except TermDataInvalid as invalid:
+                errors.extend(invalid.errors)
+    _raise_if(errors)
+    return term

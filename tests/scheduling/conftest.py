@@ -33,11 +33,11 @@ def celery_worker_process(django_db_setup, django_db_blocker, media_root, tmp_pa
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     env = dict(os.environ, DATABASE_URL=url, MEDIA_ROOT=str(media_root), DJANGO_SETTINGS_MODULE="config.test_settings",
                PYTHONUNBUFFERED="1")
-    subprocess.run([sys.executable, "-m", "celery", "-A", "config", "purge", "-f", "-Q", settings.ENGINE_QUEUE],
+    subprocess.run([sys.executable, "-m", "celery", "-A", "config", "purge", "-f", "-Q", f"{settings.ENGINE_PRIORITY_QUEUE},{settings.ENGINE_QUEUE}"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     with open(log, "wb") as out:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", f"{settings.ENGINE_QUEUE},celery",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", f"{settings.ENGINE_PRIORITY_QUEUE},{settings.ENGINE_QUEUE},celery",
              "--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
