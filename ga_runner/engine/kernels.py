@@ -1,0 +1,378 @@
+"""The search's inner loop, compiled with numba: incremental cost bookkeeping and annealing.
+
+A `State` holds one timetable (each meeting's start slot and room, each class's instructor) plus
+occupancy counts from which every cost component is kept up to date by `place`, which adds or
+removes one meeting and adjusts the cost vector by exactly the change it causes. A move is a few
+`place` calls; its delta is the difference of the cost vector before and after, so nothing is
+ever re-evaluated from scratch inside the search. Costs are in `model.HARD + model.SOFT` order,
+soft ones already weighted.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import namedtuple
+
+import numpy as np
+
+# numba caches compiled code beside the sources; use a temp dir when the package is read-only.
+if not os.access(os.path.dirname(__file__), os.W_OK) and "NUMBA_CACHE_DIR" not in os.environ:
+    os.environ["NUMBA_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), "ga_runner-numba")
+
+from numba import njit  # noqa: E402
+
+N_HARD = 6
+N_COST = 13
+# Cost vector indices.
+CONFLICTS, CLASS_OVERLAPS, ROOM_OCCUPANCY, AVAILABILITY, ROOM_SUITABILITY, NO_INSTRUCTOR = range(6)
+ROOM_CAPACITY, MIN_WORKING_DAYS, ISOLATED, ROOM_STABILITY, IDLE_GAPS, LUNCH, PREFERRED_FREE = range(6, 13)
+
+State = namedtuple("State", [
+    "m_start", "m_room", "c_inst",                 # the timetable itself
+    "occ_c", "occ_r", "occ_l", "occ_i", "pres_i",  # occupancy counts per slot
+    "leaf_starts",                                 # [L, T, max length + 1] meetings starting
+    "c_day", "c_ndays", "c_roomcnt", "c_nrooms",
+    "leaf_iso", "leaf_idle", "leaf_lunch", "inst_idle",   # unweighted per (leaf|instructor, day)
+    "cost",
+])
+
+
+def new_state(A, m_start, m_room, c_inst) -> State:
+    D, P, T, C, M, R, I, L = (int(x) for x in A.dims)
+    S = State(
+        m_start=np.full(M, -1, np.int64), m_room=np.full(M, -1, np.int64),
+        c_inst=np.asarray(c_inst, np.int64).copy(),
+        occ_c=np.zeros((C, T), np.int32), occ_r=np.zeros((R, T), np.int32),
+        occ_l=np.zeros((L, T), np.int32), occ_i=np.zeros((I, T), np.int32),
+        pres_i=np.zeros((I, T), np.int32),
+        leaf_starts=np.zeros((L, T, A.lengths.max() + 1 if len(A.lengths) else 1), np.int32),
+        c_day=np.zeros((C, D), np.int32), c_ndays=np.zeros(C, np.int32),
+        c_roomcnt=np.zeros((C, R), np.int32), c_nrooms=np.zeros(C, np.int32),
+        leaf_iso=np.zeros((L, D), np.int32), leaf_idle=np.zeros((L, D), np.int32),
+        leaf_lunch=np.zeros((L, D), np.int32), inst_idle=np.zeros((I, D), np.int32),
+        cost=np.zeros(N_COST, np.int64),
+    )
+    S.cost[NO_INSTRUCTOR] = A.cls_fixed_cost.sum()
+    # Every class starts with no meeting placed, so with all its working days missing.
+    S.cost[MIN_WORKING_DAYS] = A.weights[1] * A.cls_mwd.sum()
+    place_all(A, S, np.asarray(m_start, np.int64), np.asarray(m_room, np.int64))
+    return S
+
+
+def copy_state(S: State) -> State:
+    return State(*(a.copy() for a in S))
+
+
+@njit(cache=True)
+def place_all(A, S, m_start, m_room):
+    for m in range(m_start.shape[0]):
+        if m_start[m] >= 0:
+            place(A, S, m, m_start[m], m_room[m], 1)
+
+
+@njit(cache=True, inline="always")
+def _gaps(row, base, P):
+    first = -1
+    last = -1
+    busy = 0
+    for p in range(P):
+        if row[base + p] > 0:
+            if first < 0:
+                first = p
+            last = p
+            busy += 1
+    if first < 0:
+        return 0
+    return last - first + 1 - busy
+
+
+@njit(cache=True, inline="always")
+def _leaf_day(A, S, lf, d):
+    """Unweighted (isolated meetings, idle gaps, lunch lost) of leaf group lf on day d."""
+    P = A.dims[1]
+    base = d * P
+    occ = S.occ_l
+    iso = 0
+    idle = 0
+    lunch = 0
+    for p in range(P if A.weights[2] > 0 else 0):
+        t = base + p
+        for ln in A.lengths:
+            n = S.leaf_starts[lf, t, ln]
+            if n == 0:
+                continue
+            if p > 0 and occ[lf, t - 1] > 0:
+                continue
+            if p + ln < P and occ[lf, t + ln] > 0:
+                continue
+            iso += n
+    if A.weights[4] > 0:
+        idle = _gaps(occ[lf], base, P)
+    if A.leaf_lunch[lf] and A.weights[5] > 0:
+        busy_day = False
+        lunch_free = False
+        has_window = False
+        for p in range(P):
+            if occ[lf, base + p] > 0:
+                busy_day = True
+            if A.lunch_mask[p]:
+                has_window = True
+                if occ[lf, base + p] == 0:
+                    lunch_free = True
+        if busy_day and has_window and not lunch_free:
+            lunch = 1
+    return iso, idle, lunch
+
+
+@njit(cache=True, inline="always")
+def _conflicts_at(A, S, c, i, t):
+    """Classes other than c present at slot t that conflict with c (shared leaf or instructor i).
+
+    `pres_i[i, t]` must not count c itself when this is called."""
+    n = 0
+    same = 0
+    for k in range(A.cls_nb_ptr[c], A.cls_nb_ptr[c + 1]):
+        c2 = A.cls_nb[k]
+        if S.occ_c[c2, t] > 0:
+            n += 1
+            if i >= 0 and S.c_inst[c2] == i:
+                same += 1
+    if i >= 0:
+        n += S.pres_i[i, t] - same
+    return n
+
+
+@njit(cache=True)
+def place(A, S, m, start, room, sign):
+    """Add (sign=1) meeting m at (start, room), or remove it (sign=-1) from there."""
+    P = A.dims[1]
+    W = A.weights
+    cost = S.cost
+    c = A.meet_cls[m]
+    ln = A.cls_len[c]
+    i = S.c_inst[c]
+    d = start // P
+    lp0 = A.cls_leaf_ptr[c]
+    lp1 = A.cls_leaf_ptr[c + 1]
+    for k in range(lp0, lp1):
+        lf = A.cls_leaf[k]
+        cost[ISOLATED] -= W[2] * S.leaf_iso[lf, d]
+        cost[IDLE_GAPS] -= W[4] * S.leaf_idle[lf, d]
+        cost[LUNCH] -= W[5] * S.leaf_lunch[lf, d]
+    if i >= 0:
+        cost[IDLE_GAPS] -= W[4] * S.inst_idle[i, d]
+
+    for t in range(start, start + ln):
+        if sign > 0:
+            if S.occ_c[c, t] >= 1:
+                cost[CLASS_OVERLAPS] += 1
+            S.occ_c[c, t] += 1
+            if S.occ_c[c, t] == 1:
+                cost[CONFLICTS] += _conflicts_at(A, S, c, i, t)
+                if i >= 0:
+                    S.pres_i[i, t] += 1
+            if S.occ_r[room, t] >= 1:
+                cost[ROOM_OCCUPANCY] += 1
+            S.occ_r[room, t] += 1
+            if i >= 0:
+                if S.occ_i[i, t] == 0:
+                    cost[PREFERRED_FREE] += W[6] * A.inst_pref[i, t]
+                S.occ_i[i, t] += 1
+        else:
+            S.occ_c[c, t] -= 1
+            if S.occ_c[c, t] >= 1:
+                cost[CLASS_OVERLAPS] -= 1
+            else:
+                if i >= 0:
+                    S.pres_i[i, t] -= 1
+                cost[CONFLICTS] -= _conflicts_at(A, S, c, i, t)
+            S.occ_r[room, t] -= 1
+            if S.occ_r[room, t] >= 1:
+                cost[ROOM_OCCUPANCY] -= 1
+            if i >= 0:
+                S.occ_i[i, t] -= 1
+                if S.occ_i[i, t] == 0:
+                    cost[PREFERRED_FREE] -= W[6] * A.inst_pref[i, t]
+        unav = A.cls_unav[c, t] + A.room_unav[room, t]
+        if i >= 0:
+            unav += A.inst_unav[i, t]
+        cost[AVAILABILITY] += sign * unav
+        for k in range(lp0, lp1):
+            S.occ_l[A.cls_leaf[k], t] += sign
+
+    cost[ROOM_SUITABILITY] += sign * A.cls_room_bad[c, room]
+    cost[ROOM_CAPACITY] += sign * W[0] * max(0, A.cls_students[c] - A.room_cap[room])
+    old = max(0, A.cls_mwd[c] - S.c_ndays[c])
+    S.c_day[c, d] += sign
+    if sign > 0 and S.c_day[c, d] == 1:
+        S.c_ndays[c] += 1
+    elif sign < 0 and S.c_day[c, d] == 0:
+        S.c_ndays[c] -= 1
+    cost[MIN_WORKING_DAYS] += W[1] * (max(0, A.cls_mwd[c] - S.c_ndays[c]) - old)
+    old = max(0, S.c_nrooms[c] - 1)
+    S.c_roomcnt[c, room] += sign
+    if sign > 0 and S.c_roomcnt[c, room] == 1:
+        S.c_nrooms[c] += 1
+    elif sign < 0 and S.c_roomcnt[c, room] == 0:
+        S.c_nrooms[c] -= 1
+    cost[ROOM_STABILITY] += W[3] * (max(0, S.c_nrooms[c] - 1) - old)
+
+    if sign > 0:
+        S.m_start[m] = start
+        S.m_room[m] = room
+    else:
+        S.m_start[m] = -1
+        S.m_room[m] = -1
+    for k in range(lp0, lp1):
+        lf = A.cls_leaf[k]
+        S.leaf_starts[lf, start, ln] += sign
+        iso, idle, lunch = _leaf_day(A, S, lf, d)
+        S.leaf_iso[lf, d] = iso
+        S.leaf_idle[lf, d] = idle
+        S.leaf_lunch[lf, d] = lunch
+        cost[ISOLATED] += W[2] * iso
+        cost[IDLE_GAPS] += W[4] * idle
+        cost[LUNCH] += W[5] * lunch
+    if i >= 0 and W[4] > 0:
+        S.inst_idle[i, d] = _gaps(S.occ_i[i], d * P, P)
+        cost[IDLE_GAPS] += W[4] * S.inst_idle[i, d]
+
+
+@njit(cache=True)
+def set_instructor(A, S, c, j):
+    """Give class c instructor j, re-placing its meetings so every cost follows."""
+    m0 = A.cls_meet_ptr[c]
+    m1 = A.cls_meet_ptr[c + 1]
+    starts = S.m_start[m0:m1].copy()
+    rooms = S.m_room[m0:m1].copy()
+    for m in range(m0, m1):
+        if starts[m - m0] >= 0:
+            place(A, S, m, starts[m - m0], rooms[m - m0], -1)
+    S.c_inst[c] = j
+    for m in range(m0, m1):
+        if starts[m - m0] >= 0:
+            place(A, S, m, starts[m - m0], rooms[m - m0], 1)
+
+
+@njit(cache=True)
+def weighted(cost, hard_w):
+    h = 0
+    for k in range(N_HARD):
+        h += cost[k]
+    s = 0
+    for k in range(N_HARD, N_COST):
+        s += cost[k]
+    return hard_w * h + s
+
+
+@njit(cache=True)
+def _random_room(A, c):
+    r0 = A.cls_room_ptr[c]
+    return A.cls_room[r0 + np.random.randint(A.cls_room_ptr[c + 1] - r0)]
+
+
+@njit(cache=True)
+def construct(A, S, order, hard_w, max_rooms, seed):
+    """Greedy: place each meeting in `order` at the cheapest (start, room) among all starts and
+    up to `max_rooms` of its suitable rooms; random noise breaks ties."""
+    np.random.seed(seed)
+    for m in order:
+        c = A.meet_cls[m]
+        ln = A.cls_len[c]
+        r0 = A.cls_room_ptr[c]
+        nr = A.cls_room_ptr[c + 1] - r0
+        take = min(nr, max_rooms)
+        off = np.random.randint(nr)
+        best = np.inf
+        best_s = -1
+        best_r = -1
+        for k in range(A.len_start_ptr[ln], A.len_start_ptr[ln + 1]):
+            s = A.len_start[k]
+            for q in range(take):
+                r = A.cls_room[r0 + (off + q) % nr]
+                before = weighted(S.cost, hard_w)
+                place(A, S, m, s, r, 1)
+                val = weighted(S.cost, hard_w) - before + np.random.random() * 0.5
+                place(A, S, m, s, r, -1)
+                if val < best:
+                    best = val
+                    best_s = s
+                    best_r = r
+        place(A, S, m, best_s, best_r, 1)
+
+
+@njit(cache=True)
+def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
+    """Simulated annealing for n_iter moves, temperature geometric from temp0 to temp1.
+
+    Moves: move a meeting to another start (and maybe room), change its room, swap the
+    (start, room) of two meetings of the same length, or change a class's instructor."""
+    np.random.seed(seed)
+    M = A.dims[4]
+    cur = weighted(S.cost, hard_w)
+    cooling = (temp1 / temp0) ** (1.0 / max(1, n_iter))
+    temp = temp0 / cooling
+    for it in range(n_iter):
+        temp *= cooling
+        m = np.random.randint(M)
+        c = A.meet_cls[m]
+        ln = A.cls_len[c]
+        s0 = S.m_start[m]
+        r0 = S.m_room[m]
+        u = np.random.random()
+        if u < 0.3:
+            p0 = A.len_meet_ptr[ln]
+            n = A.len_meet_ptr[ln + 1] - p0
+            m2 = A.len_meet[p0 + np.random.randint(n)]
+            if m2 == m:
+                continue
+            s2 = S.m_start[m2]
+            r2 = S.m_room[m2]
+            if s2 == s0 and r2 == r0:
+                continue
+            place(A, S, m, s0, r0, -1)
+            place(A, S, m2, s2, r2, -1)
+            place(A, S, m, s2, r2, 1)
+            place(A, S, m2, s0, r0, 1)
+            new = weighted(S.cost, hard_w)
+            delta = new - cur
+            if delta <= 0 or np.random.random() < np.exp(-delta / temp):
+                cur = new
+            else:
+                place(A, S, m, s2, r2, -1)
+                place(A, S, m2, s0, r0, -1)
+                place(A, S, m, s0, r0, 1)
+                place(A, S, m2, s2, r2, 1)
+        elif u < 0.35 and A.cls_inst_ptr[c + 1] - A.cls_inst_ptr[c] > 1:
+            i0 = S.c_inst[c]
+            p0 = A.cls_inst_ptr[c]
+            j = A.cls_inst[p0 + np.random.randint(A.cls_inst_ptr[c + 1] - p0)]
+            if j == i0:
+                continue
+            set_instructor(A, S, c, j)
+            new = weighted(S.cost, hard_w)
+            delta = new - cur
+            if delta <= 0 or np.random.random() < np.exp(-delta / temp):
+                cur = new
+            else:
+                set_instructor(A, S, c, i0)
+        else:
+            if u < 0.45:
+                s1 = s0
+                r1 = _random_room(A, c)
+            else:
+                p0 = A.len_start_ptr[ln]
+                s1 = A.len_start[p0 + np.random.randint(A.len_start_ptr[ln + 1] - p0)]
+                r1 = r0 if np.random.random() < 0.5 else _random_room(A, c)
+            if s1 == s0 and r1 == r0:
+                continue
+            place(A, S, m, s0, r0, -1)
+            place(A, S, m, s1, r1, 1)
+            new = weighted(S.cost, hard_w)
+            delta = new - cur
+            if delta <= 0 or np.random.random() < np.exp(-delta / temp):
+                cur = new
+            else:
+                place(A, S, m, s1, r1, -1)
+                place(A, S, m, s0, r0, 1)
+    return cur

@@ -1,0 +1,213 @@
+"""The memetic genetic algorithm: DEAP drives the population, numba kernels improve offspring.
+
+Each individual is a complete timetable with its incremental cost bookkeeping (kernels.State).
+A generation selects parents by tournament, recombines them class by class, perturbs some, and
+improves every child by a burst of simulated annealing whose temperature follows one schedule
+over the whole run; the best of parents and children survive (mu + lambda). Fitness is
+(hard, soft), compared lexicographically, so any feasible timetable beats any infeasible one.
+"""
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+from deap import base, creator, tools
+
+from . import kernels as K
+from .model import Model
+
+# Annealing temperatures at the start and the end of a run, in units of soft cost.
+TEMP_START = 2.0
+TEMP_END = 0.05
+# A hard violation costs this much soft cost inside the annealing.
+HARD_WEIGHT = 40
+CROSSOVER_PROB = 0.3
+MUTATION_PROB = 0.2
+CONSTRUCT_ROOMS = 8
+
+if not hasattr(creator, "TimetableFitness"):
+    creator.create("TimetableFitness", base.Fitness, weights=(-1.0, -1.0))
+
+
+class Timetable:
+    """A DEAP individual: one timetable's kernel state."""
+
+    def __init__(self, state: K.State):
+        self.state = state
+
+
+if not hasattr(creator, "Individual"):
+    creator.create("Individual", Timetable, fitness=creator.TimetableFitness)
+
+
+def _clone(ind):
+    child = creator.Individual(K.copy_state(ind.state))
+    child.fitness.values = ind.fitness.values
+    return child
+
+
+class Search:
+    """One run. `should_stop()` is polled between local-search bursts (SIGTERM, time limit)."""
+
+    def __init__(self, model: Model, seed: int, pop_size: int, generations, time_limit,
+                 started: float, should_stop, on_progress):
+        self.model = model
+        self.A = model.arrays
+        self.rng = random.Random(seed)
+        self.pop_size = max(2, pop_size)
+        self.generations = generations
+        self.time_limit = time_limit
+        self.should_stop = should_stop
+        self.on_progress = on_progress
+        self.start = started  # time.monotonic() when the run began
+        self.evaluations = 0
+        self.generation = 0
+        self.history = []  # (elapsed, best hard, best soft) per generation
+        M = int(self.A.dims[4])
+        self.ls_iters = int(min(50_000, max(5_000, 40 * M)))
+        self.kick = max(1, M // 50)
+
+        tb = base.Toolbox()
+        tb.register("individual", self._new_individual)
+        tb.register("population", tools.initRepeat, list, tb.individual)
+        tb.register("evaluate", lambda ind: (int(ind.state.cost[:K.N_HARD].sum()),
+                                             int(ind.state.cost[K.N_HARD:].sum())))
+        tb.register("clone", _clone)
+        tb.register("mate", self._crossover)
+        tb.register("mutate", self._mutate)
+        tb.register("improve", self._improve)
+        tb.register("select_parents", tools.selTournament, tournsize=2)
+        tb.register("select_survivors", tools.selBest)
+        self.toolbox = tb
+        self.stats = tools.Statistics(lambda ind: ind.fitness.values)
+        self.stats.register("best", min)
+        self.logbook = tools.Logbook()
+        self.logbook.header = ["gen", "evals", "best"]
+        self.hof = tools.HallOfFame(1)
+
+    # -- time and temperature ------------------------------------------------------------
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def _progress_fraction(self) -> float:
+        """How far along the run is: by generations, by the clock, or the further of both."""
+        parts = []
+        if self.generations:
+            parts.append(self.generation / self.generations)
+        if self.time_limit:
+            parts.append(self.elapsed() / self.time_limit)
+        return min(1.0, max(parts)) if parts else 1.0
+
+    def _temperature(self, frac: float) -> float:
+        return TEMP_START * (TEMP_END / TEMP_START) ** frac
+
+    def _done(self) -> bool:
+        if self.should_stop():
+            return True
+        if self.time_limit and self.elapsed() >= self.time_limit:
+            return True
+        return bool(self.generations) and self.generation >= self.generations
+
+    def _kernel_seed(self) -> int:
+        return self.rng.randrange(2 ** 31)
+
+    # -- operators -------------------------------------------------------------------------
+    def _new_individual(self):
+        A = self.A
+        C, M = int(A.dims[3]), int(A.dims[4])
+        load = np.zeros(int(A.dims[6]), np.int64)
+        c_inst = np.full(C, -1, np.int64)
+        # Spread classes over their eligible instructors, least loaded first.
+        for c in self.rng.sample(range(C), C):
+            options = A.cls_inst[A.cls_inst_ptr[c]:A.cls_inst_ptr[c + 1]]
+            if len(options):
+                best = min(options, key=lambda i: (load[i], self.rng.random()))
+                c_inst[c] = best
+                load[best] += A.cls_len[c] * (A.cls_meet_ptr[c + 1] - A.cls_meet_ptr[c])
+        state = K.new_state(A, np.full(M, -1), np.full(M, -1), c_inst)
+        # Hardest first: long blocks, many conflicting classes, few rooms; noise diversifies.
+        cls = A.meet_cls
+        difficulty = (A.cls_len[cls] * 10.0 + np.diff(A.cls_nb_ptr)[cls]
+                      - np.diff(A.cls_room_ptr)[cls] * 0.1)
+        noise = np.array([self.rng.random() for _ in range(M)]) * 5.0
+        order = np.argsort(-(difficulty + noise), kind="stable").astype(np.int64)
+        K.construct(A, state, order, HARD_WEIGHT, CONSTRUCT_ROOMS, self._kernel_seed())
+        ind = creator.Individual(state)
+        ind.fitness.values = self.toolbox.evaluate(ind)
+        return ind
+
+    def _crossover(self, a, b):
+        """Uniform crossover by class: each class keeps all its meetings and its instructor
+        from one parent, so blocks and instructor choices stay whole."""
+        A = self.A
+        sa, sb = a.state, b.state
+        starts = [sa.m_start.copy(), sb.m_start.copy()]
+        rooms = [sa.m_room.copy(), sb.m_room.copy()]
+        insts = [sa.c_inst.copy(), sb.c_inst.copy()]
+        for c in range(int(A.dims[3])):
+            if self.rng.random() < 0.5:
+                m0, m1 = A.cls_meet_ptr[c], A.cls_meet_ptr[c + 1]
+                for arr in (starts, rooms):
+                    arr[0][m0:m1], arr[1][m0:m1] = arr[1][m0:m1].copy(), arr[0][m0:m1].copy()
+                insts[0][c], insts[1][c] = insts[1][c], insts[0][c]
+        a.state = K.new_state(A, starts[0], rooms[0], insts[0])
+        b.state = K.new_state(A, starts[1], rooms[1], insts[1])
+        return a, b
+
+    def _mutate(self, ind):
+        """Move a few meetings anywhere: annealing at an infinite temperature accepts all."""
+        K.anneal(self.A, ind.state, self.kick, 1e12, 1e12, HARD_WEIGHT, self._kernel_seed())
+        self.evaluations += self.kick
+        return (ind,)
+
+    def _improve(self, ind, temp_hi, temp_lo):
+        K.anneal(self.A, ind.state, self.ls_iters, temp_hi, temp_lo, HARD_WEIGHT,
+                 self._kernel_seed())
+        self.evaluations += self.ls_iters
+
+    # -- the run ---------------------------------------------------------------------------
+    def run(self):
+        tb = self.toolbox
+        pop = []
+        while len(pop) < self.pop_size and not (pop and self.should_stop()):
+            pop.append(tb.individual())
+        self.evaluations += len(pop)
+        self._record(pop)
+        while not self._done():
+            frac = self._progress_fraction()
+            temp_hi = self._temperature(frac)
+            gen_time = self.elapsed() / max(1, self.generation + 1)
+            if self.generations:
+                frac_next = (self.generation + 1) / self.generations
+            else:
+                frac_next = 0.0
+            if self.time_limit:
+                frac_next = max(frac_next, (self.elapsed() + gen_time) / self.time_limit)
+            temp_lo = self._temperature(min(1.0, max(frac, frac_next)))
+
+            offspring = [tb.clone(x) for x in tb.select_parents(pop, len(pop))]
+            for k in range(1, len(offspring), 2):
+                if self.rng.random() < CROSSOVER_PROB:
+                    tb.mate(offspring[k - 1], offspring[k])
+            improved = []
+            for child in offspring:
+                if self.rng.random() < MUTATION_PROB:
+                    tb.mutate(child)
+                tb.improve(child, temp_hi, temp_lo)
+                child.fitness.values = tb.evaluate(child)
+                improved.append(child)
+                if self.should_stop() or (self.time_limit and self.elapsed() >= self.time_limit):
+                    break
+            pop = tb.select_survivors(pop + improved, self.pop_size)
+            self.generation += 1
+            self._record(pop)
+        return self.hof[0]
+
+    def _record(self, pop):
+        self.hof.update(pop)
+        record = self.stats.compile(pop)
+        self.logbook.record(gen=self.generation, evals=self.evaluations, **record)
+        best = self.hof[0].fitness.values
+        self.history.append((self.elapsed(), int(best[0]), int(best[1])))
+        self.on_progress(self)

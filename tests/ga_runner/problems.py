@@ -1,0 +1,54 @@
+"""Small problem documents generated for the engine's tests."""
+from __future__ import annotations
+
+import random
+
+
+def random_problem(seed: int, n_days: int = 3, n_periods: int = 5, n_classes: int = 8) -> dict:
+    """A small problem using every feature: subgroups, blocks, room types and features, a
+    choice of instructors, availability, preferred-free slots, lunch windows, all weights."""
+    rng = random.Random(seed)
+    slots = [[d, p] for d in range(n_days) for p in range(n_periods)]
+
+    def some_slots(k):
+        return sorted(rng.sample(slots, k))
+
+    rooms = [{"id": "R%d" % k, "name": "Room %d" % k, "capacity": rng.choice([10, 20, 30, 50]),
+              "type": rng.choice(["Lecture", "Lecture", "Practical"]),
+              "features": rng.sample(["lab", "projector"], rng.randint(0, 2)),
+              "unavailable": some_slots(rng.randint(0, 2))} for k in range(4)]
+    rooms[0].update(type="Lecture", features=[])
+    rooms[1].update(type="Practical", features=["lab", "projector"])
+    instructors = [{"id": "I%d" % k, "name": "Instructor %d" % k, "email": "",
+                    "unavailable": some_slots(rng.randint(0, 3)),
+                    "preferred_free": some_slots(rng.randint(0, 3))} for k in range(5)]
+    groups = [{"id": "G1", "name": "G1", "size": 40, "parent": None, "wants_lunch_break": True},
+              {"id": "G1a", "name": "G1a", "size": 20, "parent": "G1", "wants_lunch_break": True},
+              {"id": "G1b", "name": "G1b", "size": 20, "parent": "G1", "wants_lunch_break": False},
+              {"id": "G2", "name": "G2", "size": 30, "parent": None, "wants_lunch_break": False}]
+    classes = []
+    for k in range(n_classes):
+        length = rng.choice([1, 1, 2])
+        meetings = rng.randint(1, 3)
+        practical = rng.random() < 0.3
+        classes.append({
+            "id": "C%d" % k, "course": "K%d" % (k % 5), "kind": "practical" if practical else "lecture",
+            "groups": rng.choice([["G1"], ["G1a"], ["G1b"], ["G2"], ["G1", "G2"]]),
+            "periods_per_week": length * meetings, "block_length": length,
+            "room_type": "Practical" if practical else rng.choice([None, "Lecture"]),
+            "room_features": ["lab"] if practical else [],
+            "instructors": rng.sample(["I%d" % x for x in range(5)], rng.randint(1, 2)),
+            "min_working_days": rng.randint(0, meetings), "students": rng.choice([15, 25, 40]),
+            "unavailable": some_slots(rng.randint(0, 2)),
+        })
+    return {
+        "format": "timetable-problem/1", "name": "random-%d" % seed,
+        "days": ["D%d" % d for d in range(n_days)],
+        "periods": [{"name": str(p + 1), "start": None, "end": None} for p in range(n_periods)],
+        "lunch_break": [2, 3],
+        "weights": {"room_capacity": 1, "min_working_days": 5, "isolated_lectures": 2,
+                    "room_stability": 1, "idle_gaps": 1, "lunch_break": 3, "preferred_free": 2},
+        "rooms": rooms, "instructors": instructors, "groups": groups,
+        "courses": [{"id": "K%d" % k, "name": "Course %d" % k} for k in range(5)],
+        "classes": classes,
+    }
