@@ -154,6 +154,8 @@ WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
 GA_PYTHON = os.environ.get("GA_PYTHON", str(BASE_DIR / ".venv-ga" / "bin" / "python"))
 # Seconds between SIGTERM and SIGKILL when a run is cancelled or over its limit.
 ENGINE_STOP_GRACE = float(os.environ.get("ENGINE_STOP_GRACE", "5"))
+# The engine's search time when a run is started without generations or a time limit.
+RUN_DEFAULT_TIME_LIMIT = int(os.environ.get("RUN_DEFAULT_TIME_LIMIT", "60"))
 # A running run whose worker has not written a heartbeat for this long is abandoned.
 RUN_HEARTBEAT_TIMEOUT = int(os.environ.get("RUN_HEARTBEAT_TIMEOUT", "120"))
 

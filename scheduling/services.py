@@ -64,7 +64,7 @@ def run_submit(*, term, user, pop_size=None, generations=None, time_limit=None, 
         if over:
             raise RunRefused(over, reason="plan_limit")
         if generations is None and time_limit is None:
-            time_limit = min(60, limits["max_seconds"])
+            time_limit = min(settings.RUN_DEFAULT_TIME_LIMIT, limits["max_seconds"])
         sha256 = hashlib.sha256(problem_bytes(document)).hexdigest()
         if reuse:
             previous = ScheduleRun.objects.filter(

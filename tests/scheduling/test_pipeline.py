@@ -65,7 +65,8 @@ def planner():
     return user
 
 
-def test_submit_succeeds_with_rows_downloads_and_workbook(client, planner):
+def test_submit_succeeds_with_rows_downloads_and_workbook(client, planner, settings):
+    settings.RUN_DEFAULT_TIME_LIMIT = 3
     term = make_term(planner)
     client.force_login(planner)
     response = client.post(reverse("admin:scheduling_schedulerun_generate", args=[term.pk]))
@@ -114,7 +115,7 @@ def test_cancel_keeps_best_so_far_and_leaves_no_engine(planner):
 
 
 def test_run_over_its_wall_clock_limit_times_out(settings, planner):
-    settings.PLAN_LIMITS = dict(settings.PLAN_LIMITS, pro={"max_generations": 1000000, "max_seconds": 3})
+    settings.PLAN_LIMITS = dict(settings.PLAN_LIMITS, pro=dict(settings.PLAN_LIMITS["pro"], max_generations=10**6, max_seconds=3))
     term = make_term(planner, demo_problem_document())
     run = services.run_submit(term=term, user=planner, generations=1000000)
     run = wait_for(run, ended, timeout=60)
@@ -135,7 +136,7 @@ def test_engine_killed_mid_run_fails_with_a_clear_message(planner):
 
 def test_message_delivered_twice_runs_the_engine_once(planner):
     term = make_term(planner)
-    run = services.run_submit(term=term, user=planner)
+    run = services.run_submit(term=term, user=planner, time_limit=3)
     duplicate = run_schedule.apply_async(args=[run.pk], queue="engine")
     assert duplicate.get(timeout=120) in {"done", "not claimed"}
     run = wait_for(run, ended, timeout=120)
