@@ -109,7 +109,7 @@ def _calendar_page(path, model, page, by_root, parents, root):
         ax.set_xlim(0, D)
         ax.set_ylim(P, 0)
         ax.set_xticks([d + 0.5 for d in range(D)])
-        ax.set_xticklabels([d[:3] for d in model.days], fontsize=7)
+        ax.set_xticklabels([d if len(d) <= 10 else d[:3] for d in model.days], fontsize=7)
         ax.set_yticks([p + 0.5 for p in range(P)])
         ax.set_yticklabels(_period_labels(model), fontsize=6)
         ax.tick_params(length=0)
@@ -142,7 +142,7 @@ def _calendar_page(path, model, page, by_root, parents, root):
                         ha="center", va="center", fontsize=5 if len(lanes) > 1 else 6,
                         clip_on=True)
     fig.suptitle("%s — weekly timetable by group" % (model.name or "timetable"), fontsize=11)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.97))
     fig.savefig(path, dpi=90)
     plt.close(fig)
 

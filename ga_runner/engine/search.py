@@ -55,6 +55,7 @@ class Search:
         self.model = model
         self.A = model.arrays
         self.rng = random.Random(seed)
+        random.seed(seed)  # DEAP's selection operators draw from the global generator
         self.pop_size = max(2, pop_size)
         self.generations = generations
         self.time_limit = time_limit

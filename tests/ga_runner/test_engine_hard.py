@@ -1,0 +1,135 @@
+"""Each hard constraint provoked on a hand-made timetable and detected, named, and scored alike."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ga_runner.engine import kernels as K
+from ga_runner.engine.analysis import unsatisfiable
+from ga_runner.engine.model import Model
+from ga_runner.engine.score import score
+from ga_runner.problem import normalize_problem
+from tests.ga_runner.test_engine_scoring import check_all_agree
+
+
+def base_problem() -> dict:
+    """1 day x 4 periods; cohort G with subgroups Ga, Gb; group H; a lecture room and a lab."""
+    return {
+        "format": "timetable-problem/1", "name": "hard", "days": ["Mon"],
+        "periods": [{"name": str(p)} for p in range(4)],
+        "rooms": [{"id": "LR", "capacity": 50, "type": "Lecture", "features": [], "unavailable": [[0, 3]]},
+                  {"id": "LAB", "capacity": 30, "type": "Practical", "features": ["chem"]}],
+        "instructors": [{"id": "T1", "unavailable": [[0, 2]]}, {"id": "T2"}],
+        "groups": [{"id": "G", "size": 40, "parent": None}, {"id": "Ga", "size": 20, "parent": "G"},
+                   {"id": "Gb", "size": 20, "parent": "G"}, {"id": "H", "size": 10, "parent": None}],
+        "courses": [{"id": "K"}],
+        "classes": [
+            {"id": "lec", "course": "K", "kind": "lecture", "groups": ["G"], "periods_per_week": 2,
+             "block_length": 1, "room_type": "Lecture", "instructors": ["T1"]},
+            {"id": "labA", "course": "K", "kind": "practical", "groups": ["Ga"],
+             "periods_per_week": 2, "block_length": 2, "room_type": "Practical",
+             "room_features": ["chem"], "instructors": ["T2"], "unavailable": [[0, 0]]},
+            {"id": "talk", "course": "K", "kind": "lecture", "groups": ["H"], "periods_per_week": 1,
+             "block_length": 1, "room_type": None, "instructors": ["T2", "T1"]},
+        ],
+    }
+
+
+def timetable(doc, placements, instructors=None):
+    """State for {class: [(period, room), ...]} on day 0, with the given instructor choices."""
+    model = Model(doc)
+    A = model.arrays
+    rooms = {r: k for k, r in enumerate(model.room_ids)}
+    insts = {i: k for k, i in enumerate(model.inst_ids)}
+    starts, rms = np.full(int(A.dims[4]), -1), np.full(int(A.dims[4]), -1)
+    chosen = []
+    for c, cls in enumerate(model.classes):
+        for k, (period, room) in enumerate(placements[cls["id"]]):
+            starts[A.cls_meet_ptr[c] + k] = period
+            rms[A.cls_meet_ptr[c] + k] = rooms[room]
+        who = (instructors or {}).get(cls["id"], (cls["instructors"] or [None])[0])
+        chosen.append(insts[who] if who else -1)
+    return model, K.new_state(A, starts, rms, np.array(chosen))
+
+
+FEASIBLE = {"lec": [(0, "LR"), (1, "LR")], "labA": [(2, "LAB")], "talk": [(0, "LAB")]}
+
+
+def violations_of(doc, placements, instructors=None):
+    doc = normalize_problem(doc)
+    model, state = timetable(doc, placements, instructors)
+    cost = check_all_agree(doc, state)
+    return cost, score(model, state.m_start, state.m_room, state.c_inst)[1]
+
+
+def test_feasible_timetable_has_no_hard_cost():
+    cost, _ = violations_of(base_problem(), FEASIBLE)
+    assert sum(cost["hard"].values()) == 0
+
+
+def test_cohort_lecture_clashes_with_subgroup_lab():
+    cost, found = violations_of(base_problem(), {**FEASIBLE, "lec": [(0, "LR"), (2, "LR")]})
+    assert cost["hard"]["conflicts"] == 1
+    v = next(v for v in found if v["constraint"] == "conflicts")
+    assert (v["day"], v["period"], v["groups"]) == (0, 2, ["G"]) and "labA" in v["message"]
+
+
+def test_same_instructor_clash():
+    cost, found = violations_of(base_problem(), {**FEASIBLE, "talk": [(1, "LAB")]}, {"talk": "T1"})
+    assert cost["hard"]["conflicts"] == 1
+    v = next(v for v in found if v["constraint"] == "conflicts")
+    assert v["instructor"] == "T1" and v["period"] == 1
+
+
+def test_class_meeting_twice_at_once():
+    cost, found = violations_of(base_problem(), {**FEASIBLE, "lec": [(1, "LR"), (1, "LR")]})
+    assert cost["hard"]["class_overlaps"] == 1 and cost["hard"]["room_occupancy"] == 1
+    assert any(v["constraint"] == "class_overlaps" and v["class"] == "lec" for v in found)
+
+
+def test_room_double_booked():
+    cost, found = violations_of(base_problem(), {**FEASIBLE, "talk": [(1, "LR")]})
+    assert cost["hard"]["room_occupancy"] == 1
+    assert any(v["constraint"] == "room_occupancy" and v["room"] == "LR" and v["period"] == 1
+               for v in found)
+
+
+@pytest.mark.parametrize("placements, instructors, what", [
+    ({**FEASIBLE, "labA": [(0, "LAB")], "talk": [(3, "LAB")]}, None, "labA (practical) is not allowed"),
+    ({**FEASIBLE, "lec": [(0, "LR"), (2, "LR")], "labA": [(1, "LAB")], "talk": [(3, "LAB")]}, None,
+     "instructor T1 is unavailable"),
+    ({**FEASIBLE, "lec": [(0, "LR"), (3, "LR")], "labA": [(1, "LAB")], "talk": [(3, "LAB")]}, None,
+     "room LR is unavailable"),
+])
+def test_unavailable_class_instructor_room(placements, instructors, what):
+    cost, found = violations_of(base_problem(), placements, instructors)
+    assert cost["hard"]["availability"] >= 1
+    assert any(v["constraint"] == "availability" and v["message"].startswith(what) for v in found)
+
+
+def test_wrong_room_type_and_missing_feature():
+    doc = base_problem()
+    doc["rooms"].append({"id": "LAB2", "capacity": 30, "type": "Practical", "features": []})
+    cost, found = violations_of(doc, {**FEASIBLE, "lec": [(0, "LAB2"), (1, "LR")],
+                                      "labA": [(2, "LAB2")]})
+    assert cost["hard"]["room_suitability"] == 2
+    assert {v["class"] for v in found if v["constraint"] == "room_suitability"} == {"lec", "labA"}
+
+
+def test_unqualified_class_counts_and_is_reported_unsatisfiable():
+    doc = base_problem()
+    doc["classes"][2]["instructors"] = []
+    cost, found = violations_of(doc, FEASIBLE)
+    assert cost["hard"]["no_instructor"] == 1
+    assert {"class": "talk", "requirement": "instructor",
+            "reason": "no instructor is qualified to teach it"} in unsatisfiable(Model(normalize_problem(doc)))
+
+
+def test_pre_analysis_names_impossible_requirements():
+    doc = base_problem()
+    doc["instructors"].append({"id": "T3", "unavailable": [[0, p] for p in range(4)]})
+    doc["classes"][2]["instructors"] = ["T3"]
+    doc["rooms"][1]["unavailable"] = [[0, 1], [0, 2]]  # the lab can no longer hold 2 periods
+    found = {u["class"]: u for u in unsatisfiable(Model(normalize_problem(doc)))}
+    assert found["talk"]["reason"] == "the only qualified instructor T3 is never available"
+    assert found["labA"]["requirement"] == "room"
