@@ -50,6 +50,7 @@ def solve(problem_path: str, out_dir: str, pop_size: int, generations, time_limi
         time_limit = DEFAULT_TIME_LIMIT
 
     model = Model(doc)
+    impossible = unsatisfiable(model)
     last = {"t": -1.0}
 
     def on_progress(search: Search):
@@ -82,7 +83,7 @@ def solve(problem_path: str, out_dir: str, pop_size: int, generations, time_limi
     items = assignments(model, best.m_start, best.m_room, best.c_inst)
     result = write_schedule(
         os.path.join(out_dir, "schedule.json"), model, sha, status, cost, violations, items,
-        unsatisfiable(model),
+        impossible,
         {"seed": seed, "generations": search.generation, "evaluations": search.evaluations,
          "elapsed": elapsed})
     write_calendars(out_dir, model, items)
