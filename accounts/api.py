@@ -3,8 +3,9 @@
 from typing import Literal
 
 from django.db import IntegrityError
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
@@ -70,6 +71,7 @@ users_router = Router(tags=["users"])
 
 
 @users_router.get("/users", response=list[UserOut])
+@paginate
 def user_list(request):
     require_owner(request)
     return User.objects.filter(organization=request.auth.organization_id).order_by("username")
@@ -79,6 +81,6 @@ def user_list(request):
 def user_add(request, body: UserIn):
     require_owner(request)
     try:
-        return 201, user_create(organization=request.auth.organization, **body.dict())
+        return Status(201, user_create(organization=request.auth.organization, **body.dict()))
     except IntegrityError:
         raise HttpError(409, f"The user name {body.username!r} is taken.")

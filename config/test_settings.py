@@ -2,7 +2,7 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-long-enough-for-hs256")
 # Tests use real servers: the machine's Redis unless REDIS_URL names another.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 

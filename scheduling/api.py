@@ -8,7 +8,7 @@ from typing import Literal, Optional
 from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import HttpUrl, PositiveInt, model_validator
@@ -156,7 +156,7 @@ def schedule_submit(request, body: ScheduleIn):
         if run.reused and body.problem is not None:
             transaction.set_rollback(True)  # the inline term was only needed to recognise the problem
     answer = {"job_id": run.pk, "status": run.status, "estimated_time": estimated_seconds(run), "reused": run.reused}
-    return (200 if run.reused else 202), answer
+    return Status(200 if run.reused else 202, answer)
 
 
 @router.get("", response=list[RunOut])

@@ -7,7 +7,7 @@ row answers 404 exactly like a missing one. Viewers read; planners and owners wr
 from typing import Optional
 
 from django.conf import settings
-from ninja import File, Form, Router, UploadedFile
+from ninja import Body, File, Form, Router, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -59,7 +59,29 @@ def term_list(request):
 def term_create(request, body: TermData):
     require_editor(request)
     term = services.term_create(organization=_organization(request), data=body.dict())
-    return 201, term_out(term)
+    return Status(201, term_out(term))
+
+
+# Before /terms/{term_id}: URL patterns match in order.
+@router.post("/terms/import", response={201: TermOut})
+def term_import(request, body: dict = Body(...), name: Optional[str] = None):
+    """Create a term from a ``timetable-problem/1`` document."""
+    require_editor(request)
+    term = services.term_import_problem(organization=_organization(request), document=body, name=name)
+    return Status(201, term_out(term))
+
+
+@router.post("/terms/import-ctt", response={201: TermOut})
+def term_import_ctt(request, file: UploadedFile = File(...), name: Optional[str] = Form(None)):
+    """Create a term from an uploaded ITC-2007 ``.ctt`` instance."""
+    require_editor(request)
+    if file.size > settings.API_MAX_UPLOAD_BYTES:
+        raise HttpError(413, f"The file is {file.size} bytes; uploads are limited to {settings.API_MAX_UPLOAD_BYTES}.")
+    try:
+        text = file.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HttpError(422, f"file: not UTF-8 text ({exc}).")
+    return Status(201, term_out(services.term_import_ctt(organization=_organization(request), text=text, name=name)))
 
 
 @router.get("/terms/{term_id}", response=TermOut)
@@ -77,34 +99,13 @@ def term_update(request, term_id: int, body: TermData):
 def term_delete(request, term_id: int):
     require_editor(request)
     _term(request, term_id).delete()
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/terms/{term_id}/problem", response=dict)
 def term_problem(request, term_id: int):
     """The term as the engine's problem document (docs/problem-format.md)."""
     return selectors.term_problem_document(term=_term(request, term_id))
-
-
-@router.post("/terms/import", response={201: TermOut})
-def term_import(request, body: dict, name: Optional[str] = None):
-    """Create a term from a ``timetable-problem/1`` document."""
-    require_editor(request)
-    term = services.term_import_problem(organization=_organization(request), document=body, name=name)
-    return 201, term_out(term)
-
-
-@router.post("/terms/import-ctt", response={201: TermOut})
-def term_import_ctt(request, file: UploadedFile = File(...), name: Optional[str] = Form(None)):
-    """Create a term from an uploaded ITC-2007 ``.ctt`` instance."""
-    require_editor(request)
-    if file.size > settings.API_MAX_UPLOAD_BYTES:
-        raise HttpError(413, f"The file is {file.size} bytes; uploads are limited to {settings.API_MAX_UPLOAD_BYTES}.")
-    try:
-        text = file.read().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise HttpError(422, f"file: not UTF-8 text ({exc}).")
-    return 201, term_out(services.term_import_ctt(organization=_organization(request), text=text, name=name))
 
 
 def _data_routes(path, model, schema_in, schema_out, saver, to_out, saver_keyword):
@@ -134,7 +135,7 @@ def _data_routes(path, model, schema_in, schema_out, saver, to_out, saver_keywor
         require_editor(request)
         data = body.dict()
         term = _term(request, data.pop("term_id"))
-        return 201, to_out(saver(term=term, data=data))
+        return Status(201, to_out(saver(term=term, data=data)))
 
     @router.get(f"/{path}/{{item_id}}", response=schema_out, operation_id=f"{noun}_read")
     def read_item(request, item_id: int):
@@ -153,7 +154,7 @@ def _data_routes(path, model, schema_in, schema_out, saver, to_out, saver_keywor
     def delete_item(request, item_id: int):
         require_editor(request)
         get(request, item_id).delete()
-        return 204, None
+        return Status(204, None)
 
 
 def room_out(room):

@@ -9,7 +9,7 @@ from django.db import transaction
 from ga_runner.formats import FormatError
 from ga_runner.formats.ctt import ctt_to_problem
 from ga_runner.formats.four_files import four_files_to_problem
-from ga_runner.problem import DEFAULT_WEIGHTS, validate_problem
+from ga_runner.problem import DEFAULT_WEIGHTS, ProblemInvalid, normalize_problem
 from timetabling.models import (
     ClassKind,
     Course,
@@ -106,9 +106,10 @@ def _components_from_classes(document):
 @transaction.atomic
 def term_import_problem(*, organization, document, name=None):
     """Create a term from a ``timetable-problem/1`` document (see docs/problem-format.md)."""
-    problems = validate_problem(document)
-    if problems:
-        raise TermImportError([f"{p['path']}: {p['message']}" for p in problems])
+    try:
+        document = normalize_problem(document)
+    except ProblemInvalid as invalid:
+        raise TermImportError([f"{p['path']}: {p['message']}" for p in invalid.errors])
     components, attendance, errors = _components_from_classes(document)
     if errors:
         raise TermImportError(errors)
