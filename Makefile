@@ -49,3 +49,13 @@ demo-data: venvs
 	mkdir -p var
 	$(DEMO_ENV) .venv/bin/python manage.py migrate --verbosity 0
 	$(DEMO_ENV) .venv/bin/python manage.py load_demo
+
+# Validate docker-compose.yml offline (no Docker engine needed) against .env.example: with the
+# Compose plugin when installed, else Debian's `docker-compose` (apt-get install docker-compose).
+COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || command -v docker-compose)
+
+.PHONY: compose-config
+compose-config:
+	@test -n "$(COMPOSE)" || { echo "compose-config needs Docker Compose: apt-get install docker-compose" >&2; exit 1; }
+	ENV_FILE=.env.example $(COMPOSE) --env-file .env.example --profile minio config --quiet
+	@echo "docker-compose.yml is valid."

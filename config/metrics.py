@@ -9,7 +9,6 @@ PROMETHEUS_MULTIPROC_DIR makes the processes share it (docker/gunicorn.conf.py).
 import hmac
 import logging
 import os
-import re
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -21,6 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.utils import floatToGoString
 
+from accounts.models import Organization
 from config.celery import app as celery_app
 from scheduling.models import ScheduleRun
 
@@ -39,8 +39,10 @@ HTTP_REQUEST_DURATION = Histogram(
 
 
 def engine_queue_names():
-    """The queues engine work is sent to: ENGINE_QUEUE and every other ENGINE_*_QUEUE setting."""
-    return sorted({getattr(settings, name) for name in dir(settings) if re.fullmatch(r"ENGINE_(\w+_)?QUEUE", name)})
+    """The queues the settings send engine work to: each plan's, and the engine task's route."""
+    queues = {limits["queue"] for limits in settings.PLAN_LIMITS.values()}
+    queues.add(settings.CELERY_TASK_ROUTES["scheduling.tasks.run_schedule"]["queue"])
+    return queues
 
 
 @contextmanager
@@ -87,14 +89,15 @@ class RunCollector:
 
 
 class EngineQueueCollector:
-    """Messages waiting in each engine queue, asked of the broker."""
+    """Messages waiting in each engine queue (the plans' and the organizations' dedicated ones)."""
 
     def collect(self):
         waiting = GaugeMetricFamily(
             "timetabling_engine_queue_length", "Run messages waiting in the broker for a worker.", labels=["queue"])
+        dedicated_queues = set(Organization.objects.exclude(dedicated_queue="").values_list("dedicated_queue", flat=True))
         try:
             with broker_connection() as connection:
-                for queue in engine_queue_names():
+                for queue in sorted(engine_queue_names() | dedicated_queues):
                     # A declare creates nothing on Redis; it answers the length summed over the
                     # queue's priority lists.
                     waiting.add_metric([queue], connection.default_channel.queue_declare(queue=queue).message_count)
