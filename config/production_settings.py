@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.logging import logging_config
 from config.settings import *  # noqa: F401,F403
-from config.settings import DEBUG, SECRET_KEY, env_bool
+from config.settings import DEBUG, MIDDLEWARE, SECRET_KEY, STORAGES, env_bool
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off with config.production_settings")
@@ -38,5 +38,14 @@ except ValueError:
     raise ImproperlyConfigured("SECURE_HSTS_SECONDS must be a whole number of seconds") from None
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Static files collected into the image at build time, served by whitenoise with hashed names
+# that browsers may cache for good.
+MIDDLEWARE = [
+    *MIDDLEWARE[: MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1:],
+]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 
 LOGGING = logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"))

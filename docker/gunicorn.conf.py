@@ -10,7 +10,11 @@ from config.logging import logging_config
 bind = "0.0.0.0:8000"
 # Worker processes: gunicorn reads WEB_CONCURRENCY. Heartbeat files on tmpfs, not the image's disk.
 worker_tmp_dir = "/dev/shm"
-logconfig_dict = logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"))
+# gunicorn's own loggers hand their lines to the root logger, formatted like the app's.
+logconfig_dict = {
+    **logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO")),
+    "loggers": {"gunicorn.error": {"propagate": True}, "gunicorn.access": {"propagate": True}},
+}
 
 
 def on_starting(server):
