@@ -43,7 +43,7 @@ class ScheduleRun(models.Model):
     max_seconds = models.PositiveIntegerField(help_text="Wall-clock limit from the plan; past it the run times out.")
 
     problem = models.JSONField(help_text="The problem document as it was when the run was submitted.")
-    problem_sha256 = models.CharField(max_length=64)
+    problem_sha256 = models.CharField(max_length=64, help_text="Identifies the problem, whatever its name.")
 
     progress = models.FloatField(default=0)
     generation = models.PositiveIntegerField(null=True, blank=True)

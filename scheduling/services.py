@@ -34,8 +34,13 @@ class RunRefused(Exception):
 
 
 def problem_bytes(document):
-    """The exact bytes the engine reads; their hash identifies the problem."""
+    """The exact bytes the engine reads."""
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def problem_sha256(document):
+    """What identifies a problem: everything but its name (a renamed copy is the same problem)."""
+    return hashlib.sha256(problem_bytes({k: v for k, v in document.items() if k != "name"})).hexdigest()
 
 
 def run_submit(*, term, user, pop_size=None, generations=None, time_limit=None, seed=1, reuse=False,
@@ -65,7 +70,7 @@ def run_submit(*, term, user, pop_size=None, generations=None, time_limit=None, 
             raise RunRefused(over, reason="plan_limit")
         if generations is None and time_limit is None:
             time_limit = min(settings.RUN_DEFAULT_TIME_LIMIT, limits["max_seconds"])
-        sha256 = hashlib.sha256(problem_bytes(document)).hexdigest()
+        sha256 = problem_sha256(document)
         if reuse:
             previous = ScheduleRun.objects.filter(
                 organization=organization, status=Status.SUCCEEDED, problem_sha256=sha256, pop_size=pop_size,

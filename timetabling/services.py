@@ -28,6 +28,24 @@ class TermImportError(ValidationError):
     """A document that cannot become a term; ``messages`` lists every reason."""
 
 
+NUL_MESSAGE = "text cannot contain NUL (\\u0000) characters"
+
+
+def nul_paths(value, location=()):
+    """Where NUL characters hide in parsed JSON: no database column can store them."""
+    if isinstance(value, str):
+        return [location] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in nul_paths(key, location) + nul_paths(item, (*location, key))]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in nul_paths(item, (*location, index))]
+    return []
+
+
+def _json_path(location):
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location).lstrip(".")
+
+
 def _format_error_messages(error):
     """A converter's errors as lines that name where each problem is."""
     return [
@@ -106,6 +124,9 @@ def _components_from_classes(document):
 @transaction.atomic
 def term_import_problem(*, organization, document, name=None):
     """Create a term from a ``timetable-problem/1`` document (see docs/problem-format.md)."""
+    hidden = nul_paths(document)
+    if hidden:
+        raise TermImportError([f"{_json_path(path) or 'document'}: {NUL_MESSAGE}" for path in hidden])
     try:
         document = normalize_problem(document)
     except ProblemInvalid as invalid:
@@ -361,10 +382,38 @@ def course_save(*, term, data, course=None, prefix="body"):
     return course
 
 
+def _cross_reference_errors(data, prefix):
+    """Every code in ``data`` that names nothing, found before anything is saved."""
+    instructors = {item["code"] for item in data["instructors"]}
+    courses = {item["code"] for item in data["courses"]}
+    groups = {item["code"] for item in data["groups"]}
+    errors = []
+
+    def check(code, known, path, what):
+        if code not in known:
+            errors.append({"path": path, "message": f"unknown {what} {code!r}"})
+
+    for i, course in enumerate(data["courses"]):
+        for j, component in enumerate(course["components"]):
+            where = f"{prefix}.courses[{i}].components[{j}]"
+            if component.get("fixed_instructor"):
+                check(component["fixed_instructor"], instructors, f"{where}.fixed_instructor", "instructor")
+            for k, code in enumerate(component["qualified_instructors"]):
+                check(code, instructors, f"{where}.qualified_instructors[{k}]", "instructor")
+    for i, group in enumerate(data["groups"]):
+        if group.get("parent"):
+            check(group["parent"], groups, f"{prefix}.groups[{i}].parent", "group")
+        for k, code in enumerate(group["courses"]):
+            check(code, courses, f"{prefix}.groups[{i}].courses[{k}]", "course")
+    return errors
+
+
 @transaction.atomic
 def term_create_from_data(*, organization, data, prefix="body"):
-    """A whole term from API data: its week, rooms, instructors, courses and groups, checking
-    every cross-reference (a course naming an unknown instructor, a group an unknown course)."""
+    """A whole term from API data: its week, rooms, instructors, courses and groups. Every
+    cross-reference (a course naming an unknown instructor, a group an unknown course) is
+    checked first, then each row's own limits; all problems are listed, nothing is kept."""
+    _raise_if(_cross_reference_errors(data, prefix))
     term = term_create(organization=organization, data=data, prefix=prefix)
     errors = []
     savers = (("rooms", room_save), ("instructors", instructor_save), ("courses", course_save), ("groups", group_save))

@@ -192,3 +192,11 @@ def test_admin_import_shows_errors_and_changes_nothing(client):
     response = client.post("/admin/timetabling/term/import/problem/", {"file": good})
     assert response.status_code == 302
     assert Term.objects.get().organization == user.organization
+
+
+def test_nul_characters_are_refused_not_crashed_on():
+    document = demo_problem_document()
+    document["rooms"][2]["name"] = "Lab\x00"
+    with pytest.raises(TermImportError) as caught:
+        term_import_problem(organization=OrganizationFactory(), document=document)
+    assert caught.value.messages == ["rooms[2].name: text cannot contain NUL (\\u0000) characters"]
