@@ -1,10 +1,7 @@
 """Real servers for the probe and metrics tests: gunicorn with the production config file and a
-Celery worker, both on a Redis database of their own, so that no worker of another test session
-on this machine answers their pings or takes their messages.
-
-(tests/scheduling's session worker is not re-exported here: a fixture imported into a second
-conftest is a second fixture, and a second session worker on the engine queue, with another
-media root, would take the pipeline tests' runs.)
+Celery worker, both on a Redis database of their own. The session worker of tests/conftest.py
+shares its broker database with every other test session on the machine, whose workers would
+answer "is any worker there?"; and the messages these tests queue must reach no real worker.
 """
 
 import json

@@ -15,7 +15,8 @@ def manage(*args, **environment):
            if name not in {"DEBUG", "DJANGO_SETTINGS_MODULE"} and not name.startswith("SECURE_")}
     env.update(DJANGO_SETTINGS_MODULE="config.production_settings", DEBUG="0",
                SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="timetable.example.edu",
-               REDIS_URL=settings.REDIS_URL, **environment)
+               REDIS_URL=settings.REDIS_URL)
+    env.update(environment)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
 
@@ -27,7 +28,7 @@ def test_check_deploy_passes_with_no_warnings():
 
 
 def test_behind_a_tls_proxy_the_forwarded_header_marks_requests_secure():
-    result = manage("shell", "-c", "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)",
+    result = manage("shell", "--verbosity", "0", "-c", "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)",
                     SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto")
     assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", result.stderr
     # A proxy that redirects plain HTTP itself: the app's redirect may be off, and the check agrees.
