@@ -59,3 +59,9 @@ compose-config:
 	@test -n "$(COMPOSE)" || { echo "compose-config needs Docker Compose: apt-get install docker-compose" >&2; exit 1; }
 	ENV_FILE=.env.example $(COMPOSE) --env-file .env.example --profile minio config --quiet
 	@echo "docker-compose.yml is valid."
+
+# The engine's benchmark (ITC-2007 comp01-07 and the campus, one core each). BENCH_ARGS to change,
+# e.g. make bench BENCH_ARGS="--time-limit 60".
+BENCH_ARGS ?= --time-limit 300 --campus
+bench: .venv-ga/.installed
+	.venv-ga/bin/python -m ga_runner.bench $(BENCH_ARGS)

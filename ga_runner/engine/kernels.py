@@ -239,22 +239,6 @@ def place(A, S, m, start, room, sign):
 
 
 @njit(cache=True)
-def set_instructor(A, S, c, j):
-    """Give class c instructor j, re-placing its meetings so every cost follows."""
-    m0 = A.cls_meet_ptr[c]
-    m1 = A.cls_meet_ptr[c + 1]
-    starts = S.m_start[m0:m1].copy()
-    rooms = S.m_room[m0:m1].copy()
-    for m in range(m0, m1):
-        if starts[m - m0] >= 0:
-            place(A, S, m, starts[m - m0], rooms[m - m0], -1)
-    S.c_inst[c] = j
-    for m in range(m0, m1):
-        if starts[m - m0] >= 0:
-            place(A, S, m, starts[m - m0], rooms[m - m0], 1)
-
-
-@njit(cache=True)
 def weighted(cost, hard_w):
     h = 0
     for k in range(N_HARD):
@@ -302,6 +286,79 @@ def construct(A, S, order, hard_w, max_rooms, seed):
 
 
 @njit(cache=True)
+def _in_violation(A, S, m):
+    """Whether meeting m takes part in a hard violation (clash, double booking, availability,
+    unsuitable room)."""
+    c = A.meet_cls[m]
+    s = S.m_start[m]
+    r = S.m_room[m]
+    i = S.c_inst[c]
+    if A.cls_room_bad[c, r]:
+        return True
+    for t in range(s, s + A.cls_len[c]):
+        if S.occ_c[c, t] > 1 or S.occ_r[r, t] > 1 or A.cls_unav[c, t] or A.room_unav[r, t]:
+            return True
+        if i >= 0 and A.inst_unav[i, t]:
+            return True
+        # c itself is counted in pres_i while present
+        if _conflicts_at(A, S, c, i, t) - (1 if i >= 0 else 0) > 0:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _pick_meeting(A, S, M):
+    """A random meeting; while hard violations remain, usually one involved in them."""
+    m = np.random.randint(M)
+    if weighted(S.cost, 1) - weighted(S.cost, 0) > 0 and np.random.random() < 0.5:
+        for _ in range(20):
+            if _in_violation(A, S, m):
+                break
+            m = np.random.randint(M)
+    return m
+
+
+@njit(cache=True)
+def _option(A, c, i):
+    """Index into cls_inst of instructor i for class c, or -1."""
+    for k in range(A.cls_inst_ptr[c], A.cls_inst_ptr[c + 1]):
+        if A.cls_inst[k] == i:
+            return k
+    return -1
+
+
+@njit(cache=True)
+def _pick_start(A, c, ln, i):
+    """A random start for a block of class c, usually one where the class, instructor i and
+    some suitable room are all available."""
+    if np.random.random() < 0.9:
+        k = _option(A, c, i) if i >= 0 else -1
+        if k >= 0:
+            p0, p1 = A.opt_start_ptr[k], A.opt_start_ptr[k + 1]
+            if p1 > p0:
+                return A.opt_start[p0 + np.random.randint(p1 - p0)]
+        else:
+            p0, p1 = A.cls_start_ptr[c], A.cls_start_ptr[c + 1]
+            if p1 > p0:
+                return A.cls_start[p0 + np.random.randint(p1 - p0)]
+    p0 = A.len_start_ptr[ln]
+    return A.len_start[p0 + np.random.randint(A.len_start_ptr[ln + 1] - p0)]
+
+
+@njit(cache=True)
+def _move_class(A, S, c, j, new_starts):
+    """Give class c instructor j and put its meetings at new_starts (rooms kept)."""
+    m0 = A.cls_meet_ptr[c]
+    m1 = A.cls_meet_ptr[c + 1]
+    rooms = S.m_room[m0:m1].copy()
+    for m in range(m0, m1):
+        place(A, S, m, S.m_start[m], rooms[m - m0], -1)
+    S.c_inst[c] = j
+    for m in range(m0, m1):
+        place(A, S, m, new_starts[m - m0], rooms[m - m0], 1)
+
+
+@njit(cache=True)
 def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
     """Simulated annealing for n_iter moves, temperature geometric from temp0 to temp1.
 
@@ -314,7 +371,7 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
     temp = temp0 / cooling
     for it in range(n_iter):
         temp *= cooling
-        m = np.random.randint(M)
+        m = _pick_meeting(A, S, M)
         c = A.meet_cls[m]
         ln = A.cls_len[c]
         s0 = S.m_start[m]
@@ -344,26 +401,32 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
                 place(A, S, m, s0, r0, 1)
                 place(A, S, m2, s2, r2, 1)
         elif u < 0.35 and A.cls_inst_ptr[c + 1] - A.cls_inst_ptr[c] > 1:
+            # Another instructor, and the class's meetings moved to times that suit them.
             i0 = S.c_inst[c]
             p0 = A.cls_inst_ptr[c]
             j = A.cls_inst[p0 + np.random.randint(A.cls_inst_ptr[c + 1] - p0)]
             if j == i0:
                 continue
-            set_instructor(A, S, c, j)
+            m0 = A.cls_meet_ptr[c]
+            old_starts = S.m_start[m0:A.cls_meet_ptr[c + 1]].copy()
+            new_starts = old_starts.copy()
+            for k in range(new_starts.shape[0]):
+                if np.random.random() < 0.5:
+                    new_starts[k] = _pick_start(A, c, ln, j)
+            _move_class(A, S, c, j, new_starts)
             new = weighted(S.cost, hard_w)
             delta = new - cur
             if delta <= 0 or np.random.random() < np.exp(-delta / temp):
                 cur = new
             else:
-                set_instructor(A, S, c, i0)
+                _move_class(A, S, c, i0, old_starts)
         else:
             if u < 0.45:
                 s1 = s0
                 r1 = _random_room(A, c)
             else:
-                p0 = A.len_start_ptr[ln]
-                s1 = A.len_start[p0 + np.random.randint(A.len_start_ptr[ln + 1] - p0)]
                 r1 = r0 if np.random.random() < 0.5 else _random_room(A, c)
+                s1 = _pick_start(A, c, ln, S.c_inst[c])
             if s1 == s0 and r1 == r0:
                 continue
             place(A, S, m, s0, r0, -1)

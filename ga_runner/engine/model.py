@@ -30,6 +30,9 @@ Arrays = namedtuple("Arrays", [
     "cls_fixed_cost",                             # [C] no_instructor count (1 if nobody qualified)
     "cls_meet_ptr",                               # [C+1] meetings of class c: ptr[c]..ptr[c+1]
     "cls_inst_ptr", "cls_inst",                   # CSR: eligible instructors
+    "opt_start_ptr", "opt_start",                 # CSR over cls_inst entries: starts where the
+                                                  # class, that instructor and a room are free
+    "cls_start_ptr", "cls_start",                 # CSR: starts where the class and a room are free
     "cls_room_ptr", "cls_room",                   # CSR: suitable rooms (all rooms if none suit)
     "cls_leaf_ptr", "cls_leaf",                   # CSR: leaves attending
     "cls_nb_ptr", "cls_nb",                       # CSR: classes sharing a leaf (group conflicts)
@@ -148,26 +151,38 @@ class Model:
         for m in range(M):
             meets[int(cls_len[meet_cls[m]])].append(m)
 
+        cls_unav = np.array([slot_mask(c.get("unavailable")) for c in classes], np.int8).reshape(C, T)
+        room_unav = np.array([slot_mask(r.get("unavailable")) for r in rooms], np.int8).reshape(R, T)
+        inst_unav = np.array([slot_mask(i.get("unavailable")) for i in insts], np.int8).reshape(I, T)
+        opt_start, cls_start = [], []
+        for k in range(C):
+            ln = int(cls_len[k])
+            free = [s for s in starts[ln] if not cls_unav[k, s:s + ln].any()
+                    and any(not room_unav[r, s:s + ln].any() for r in cls_room[k])]
+            cls_start.append(free)
+            for i in cls_inst[k]:
+                opt_start.append([s for s in free if not inst_unav[i, s:s + ln].any()])
+
         self.cls_nmeet = cls_nmeet
         self.leaf_classes = leaf_classes
         self.arrays = Arrays(
             dims=np.array([D, P, T, C, M, R, I, L], np.int64),
             weights=np.array([weights[k] for k in SOFT], np.int64),
             room_cap=np.array([r["capacity"] for r in rooms], np.int64),
-            room_unav=np.array([slot_mask(r.get("unavailable")) for r in rooms], np.int8).reshape(R, T),
-            inst_unav=np.array([slot_mask(i.get("unavailable")) for i in insts], np.int8).reshape(I, T),
+            room_unav=room_unav,
+            inst_unav=inst_unav,
             inst_pref=np.array([slot_mask(i.get("preferred_free")) for i in insts], np.int8).reshape(I, T),
             leaf_lunch=np.array([wants[g] for g in self.leaf_ids], np.int8),
             lunch_mask=np.array([1 if p in set(doc.get("lunch_break") or []) else 0 for p in range(P)], np.int8),
             cls_len=cls_len,
             cls_students=np.array([c.get("students", 0) for c in classes], np.int64),
             cls_mwd=np.array([c.get("min_working_days", 0) for c in classes], np.int64),
-            cls_unav=np.array([slot_mask(c.get("unavailable")) for c in classes], np.int8).reshape(C, T),
+            cls_unav=cls_unav,
             cls_room_bad=cls_room_bad,
             cls_fixed_cost=np.array([0 if ins else 1 for ins in cls_inst], np.int64),
             cls_meet_ptr=cls_meet_ptr,
             **_csr("cls_inst", cls_inst), **_csr("cls_room", cls_room), **_csr("cls_leaf", cls_leaf),
-            **_csr("cls_nb", nbs), lengths=np.array(lengths, np.int64),
+            **_csr("cls_nb", nbs), **_csr("opt_start", opt_start), **_csr("cls_start", cls_start), lengths=np.array(lengths, np.int64),
             **_csr("len_start", starts), **_csr("len_meet", meets),
             meet_cls=meet_cls,
         )

@@ -118,14 +118,18 @@ class Search:
         A = self.A
         C, M = int(A.dims[3]), int(A.dims[4])
         load = np.zeros(int(A.dims[6]), np.int64)
+        free = int(A.dims[2]) - A.inst_unav.sum(axis=1)
         c_inst = np.full(C, -1, np.int64)
-        # Spread classes over their eligible instructors, least loaded first.
+        # Spread classes over their eligible instructors: the one left with the largest share of
+        # free time takes it.
         for c in self.rng.sample(range(C), C):
             options = A.cls_inst[A.cls_inst_ptr[c]:A.cls_inst_ptr[c + 1]]
             if len(options):
-                best = min(options, key=lambda i: (load[i], self.rng.random()))
+                need = A.cls_len[c] * (A.cls_meet_ptr[c + 1] - A.cls_meet_ptr[c])
+                best = min(options, key=lambda i: ((load[i] + need) / max(1, free[i]),
+                                                   self.rng.random()))
                 c_inst[c] = best
-                load[best] += A.cls_len[c] * (A.cls_meet_ptr[c + 1] - A.cls_meet_ptr[c])
+                load[best] += need
         state = K.new_state(A, np.full(M, -1), np.full(M, -1), c_inst)
         # Hardest first: long blocks, many conflicting classes, few rooms; noise diversifies.
         cls = A.meet_cls

@@ -1,0 +1,121 @@
+"""Benchmark: `python -m ga_runner.bench [--time-limit S] [--instances comp01,...] [--campus]
+[--out DIR]`.
+
+Each instance runs as a real `solve` subprocess pinned to one core; the table shows hard and
+soft cost, the ITC-2007 README's reference columns (competition winner, best known), the ratio
+to the winner, wall seconds and the child's peak memory (its own getrusage maxrss, via wait4).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_BENCH = REPO.parent / "shared" / "bench"
+ITC_INSTANCES = ["comp0%d" % k for k in range(1, 8)]
+
+
+def reference_results(readme: Path) -> dict:
+    """{instance: (winner, best known)} from the README's reference table."""
+    refs = {}
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 7 and re.fullmatch(r"comp\d+", cells[0]):
+            refs[cells[0]] = (int(cells[-2]), int(cells[-1]))
+    return refs
+
+
+def run_instance(problem: Path, out: Path, time_limit: float, seed: int) -> dict:
+    """Solve in a child process on one core; return its result line, seconds and peak memory."""
+    out.mkdir(parents=True, exist_ok=True)
+    log = out / "stdout.jsonl"
+    cpu = min(os.sched_getaffinity(0))
+    started = time.monotonic()
+    with open(log, "w") as stdout, open(out / "stderr.txt", "w") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ga_runner", "solve", str(problem), "--out", str(out),
+             "--time-limit", str(time_limit), "--seed", str(seed)],
+            cwd=REPO, stdout=stdout, stderr=stderr,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.monotonic() - started
+    lines = [json.loads(x) for x in log.read_text().splitlines() if x.strip()]
+    result = lines[-1] if lines and lines[-1].get("event") == "result" else None
+    if result is None:
+        raise SystemExit("%s: solve failed (status %d), see %s" % (problem, status, out / "stderr.txt"))
+    return {"hard": result["hard"], "soft": result["soft"], "seconds": round(seconds, 1),
+            "peak_mb": round(usage.ru_maxrss / 1024.0, 1)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ga_runner.bench", description=__doc__)
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance")
+    parser.add_argument("--instances", default=",".join(ITC_INSTANCES),
+                        help="comma-separated ITC-2007 instances (default comp01..comp07)")
+    parser.add_argument("--campus", action="store_true", help="also solve the campus data")
+    parser.add_argument("--out", default=str(REPO / "bench-out"), help="output directory")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bench-dir", default=str(DEFAULT_BENCH), help="the shared bench folder")
+    args = parser.parse_args(argv)
+
+    from .formats.ctt import ctt_to_problem
+    from .formats.four_files import read_four_files_dir
+
+    bench = Path(args.bench_dir)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    refs = reference_results(bench / "itc2007" / "README.md")
+    names = [n for n in args.instances.split(",") if n]
+    rows = []
+    print("| instance | hard | soft | ITC-2007 winner | best known | soft / winner | seconds "
+          "| peak MB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name in names:
+        problem = out / (name + ".json")
+        doc = ctt_to_problem((bench / "itc2007" / (name + ".ctt")).read_text(), name)
+        problem.write_text(json.dumps(doc))
+        row = {"instance": name, **run_instance(problem, out / name, args.time_limit, args.seed)}
+        winner, best = refs.get(name, (None, None))
+        row.update(winner=winner, best_known=best,
+                   ratio=round(row["soft"] / winner, 2) if winner else None)
+        rows.append(row)
+        print("| %s | %d | %d | %s | %s | %s | %.1f | %.0f |" % (
+            name, row["hard"], row["soft"], winner, best, row["ratio"], row["seconds"],
+            row["peak_mb"]), flush=True)
+    itc = [r for r in rows if r["instance"] in ITC_INSTANCES]
+    if len(itc) == len(ITC_INSTANCES):
+        print("| sum comp01-07 | %d | %d | %d | %d | %.2f | | |" % (
+            sum(r["hard"] for r in itc), sum(r["soft"] for r in itc),
+            sum(r["winner"] for r in itc), sum(r["best_known"] for r in itc),
+            sum(r["soft"] for r in itc) / sum(r["winner"] for r in itc)))
+    if args.campus:
+        problem = out / "campus.json"
+        problem.write_text(json.dumps(read_four_files_dir(bench / "campus", name="campus")))
+        row = {"instance": "campus", **run_instance(problem, out / "campus", args.time_limit,
+                                                     args.seed)}
+        result = json.loads((out / "campus" / "schedule.json").read_text())
+        row["cost"] = result["cost"]
+        row["unsatisfiable"] = result["unsatisfiable"]
+        rows.append(row)
+        print("\ncampus: hard %d, soft %d (idle_gaps %d, lunch_break %d), %.1f s, %.0f MB peak; "
+              "hard by constraint %s; %d unsatisfiable requirement(s) named" % (
+                  row["hard"], row["soft"], result["cost"]["soft"]["idle_gaps"],
+                  result["cost"]["soft"]["lunch_break"], row["seconds"], row["peak_mb"],
+                  {k: v for k, v in result["cost"]["hard"].items() if v},
+                  len(result["unsatisfiable"])))
+        for item in result["unsatisfiable"]:
+            print("  - %s %s: %s" % (item["class"] or "", item["requirement"], item["reason"]))
+    (out / "results.json").write_text(json.dumps(
+        {"time_limit": args.time_limit, "seed": args.seed, "rows": rows}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
