@@ -4,14 +4,13 @@ shares its broker database with every other test session on the machine, whose w
 answer "is any worker there?"; and the messages these tests queue must reach no real worker.
 """
 
+import http.client
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -29,13 +28,15 @@ def redis_url(db):
 
 
 def http_get(url, headers=None):
-    """(status, headers, body) of a GET, whatever the status."""
-    request = urllib.request.Request(url, headers=headers or {})
+    """(status, headers, body) of a GET, whatever the status; redirects are not followed."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
     try:
-        with urllib.request.urlopen(request, timeout=20) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+        connection.request("GET", parts.path or "/", headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
 
 
 def http_json(url):
@@ -72,7 +73,7 @@ def test_database_url(django_db_setup):
 
 
 @contextmanager
-def gunicorn(database_url, broker_url, log, workers):
+def gunicorn(database_url, broker_url, log, workers, **environment):
     """gunicorn as the web image runs it (docker/gunicorn.conf.py), on a free local port."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -81,6 +82,7 @@ def gunicorn(database_url, broker_url, log, workers):
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.test_settings", DATABASE_URL=database_url,
                REDIS_URL=broker_url, LOG_FORMAT="json", WEB_CONCURRENCY=str(workers),
                PROMETHEUS_MULTIPROC_DIR=str(multiproc_dir))
+    env.update(environment)
     with open(log, "wb") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "docker/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
