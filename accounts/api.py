@@ -13,17 +13,18 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, Toke
 from accounts.models import User
 from accounts.permissions import require_owner
 from accounts.services import user_create
+from config.text import Text
 
 router = Router(tags=["auth"])
 
 
 class Credentials(Schema):
-    username: str = Field(min_length=1, max_length=150)
-    password: str = Field(min_length=1, max_length=200)
+    username: Text = Field(min_length=1, max_length=150)
+    password: Text = Field(min_length=1, max_length=200)
 
 
 class RefreshIn(Schema):
-    refresh: str = Field(min_length=1, max_length=2000)
+    refresh: Text = Field(min_length=1, max_length=2000)
 
 
 class TokenPair(Schema):
@@ -32,9 +33,9 @@ class TokenPair(Schema):
 
 
 class UserIn(Schema):
-    username: str = Field(min_length=1, max_length=150)
-    password: str = Field(min_length=8, max_length=200)
-    email: str = Field("", max_length=254)
+    username: Text = Field(min_length=1, max_length=150)
+    password: Text = Field(min_length=8, max_length=200)
+    email: Text = Field("", max_length=254)
     role: Literal["owner", "planner", "viewer"] = "planner"
 
 

@@ -7,37 +7,15 @@ Every error answers ``{"detail": "<what went wrong>", "errors": [{"path", "messa
 from django.core.exceptions import RequestDataTooBig, ValidationError as DjangoValidationError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.parser import Parser
 
 from accounts.api import router as auth_router, users_router
 from accounts.auth import AdminSessionAuth, JWTAuth, RateLimited
 from scheduling.api import router as schedules_router
 from scheduling.services import RunRefused
 from timetabling.api import router as data_router
-from timetabling.services import NUL_MESSAGE, TermDataInvalid, TermImportError, nul_paths
-
-def _nul_errors(value, location):
-    return [{"loc": path, "msg": NUL_MESSAGE} for path in nul_paths(value, location)]
-
-
-class InputParser(Parser):
-    def parse_body(self, request):
-        data = super().parse_body(request)
-        errors = _nul_errors(data, ("body",))
-        if errors:
-            raise ValidationError(errors)
-        return data
-
-    def parse_querydict(self, data, list_fields, request):
-        parsed = super().parse_querydict(data, list_fields, request)
-        errors = _nul_errors(parsed, ("query",))
-        if errors:
-            raise ValidationError(errors)
-        return parsed
-
+from timetabling.services import TermDataInvalid, TermImportError
 
 api = NinjaAPI(
-    parser=InputParser(),
     title="Timetabling API",
     version="1",
     description="Submit timetabling problems, follow runs and download timetables. "

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from accounts.permissions import require_editor
+from config.text import Text
 from timetabling import selectors, services
 from timetabling.models import Course, Instructor, Room, StudentGroup, Term
 from timetabling.schemas import (
@@ -64,7 +65,7 @@ def term_create(request, body: TermData):
 
 # Before /terms/{term_id}: URL patterns match in order.
 @router.post("/terms/import", response={201: TermOut})
-def term_import(request, body: dict = Body(...), name: Optional[str] = None):
+def term_import(request, body: dict = Body(...), name: Optional[Text] = None):
     """Create a term from a ``timetable-problem/1`` document."""
     require_editor(request)
     term = services.term_import_problem(organization=_organization(request), document=body, name=name)
@@ -72,7 +73,7 @@ def term_import(request, body: dict = Body(...), name: Optional[str] = None):
 
 
 @router.post("/terms/import-ctt", response={201: TermOut})
-def term_import_ctt(request, file: UploadedFile = File(...), name: Optional[str] = Form(None)):
+def term_import_ctt(request, file: UploadedFile = File(...), name: Optional[Text] = Form(None)):
     """Create a term from an uploaded ITC-2007 ``.ctt`` instance."""
     require_editor(request)
     if file.size > settings.API_MAX_UPLOAD_BYTES:

@@ -6,22 +6,32 @@ from typing import Literal, Optional
 from ninja import Field, Schema
 from pydantic import NonNegativeInt, PositiveInt, field_validator
 
+from config.text import Text
+
 Code = Field(min_length=1, max_length=100)
 Slot = tuple[NonNegativeInt, NonNegativeInt]
 
 
 class PeriodData(Schema):
-    name: str = Field(min_length=1, max_length=50)
+    name: Text = Field(min_length=1, max_length=50)
     start: Optional[time] = None
     end: Optional[time] = None
     is_lunch_break: bool = False
 
+    @field_validator("start", "end")
+    @classmethod
+    def wall_clock(cls, value):
+        # A timetable's periods are local wall-clock times, the same every week.
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("give a local time such as 10:15, without a time zone")
+        return value
+
 
 class TermData(Schema):
-    name: str = Field(min_length=1, max_length=200)
-    day_names: list[str] = Field(min_length=1, max_length=14)
+    name: Text = Field(min_length=1, max_length=200)
+    day_names: list[Text] = Field(min_length=1, max_length=14)
     periods: list[PeriodData] = Field(min_length=1, max_length=48)
-    weights: dict[str, NonNegativeInt] = {}
+    weights: dict[Text, NonNegativeInt] = {}
 
 
 class TermOut(TermData):
@@ -29,29 +39,29 @@ class TermOut(TermData):
 
 
 class RoomData(Schema):
-    code: str = Code
-    name: str = Field("", max_length=200)
+    code: Text = Code
+    name: Text = Field("", max_length=200)
     capacity: int
-    room_type: str = Field("", max_length=100)
-    features: list[str] = []
+    room_type: Text = Field("", max_length=100)
+    features: list[Text] = []
     unavailable: list[Slot] = []
 
 
 class InstructorData(Schema):
-    code: str = Code
-    name: str = Field("", max_length=200)
-    email: str = Field("", max_length=254)
+    code: Text = Code
+    name: Text = Field("", max_length=200)
+    email: Text = Field("", max_length=254)
     unavailable: list[Slot] = []
     preferred_free: list[Slot] = []
 
 
 class GroupData(Schema):
-    code: str = Code
-    name: str = Field("", max_length=200)
+    code: Text = Code
+    name: Text = Field("", max_length=200)
     size: int = 0
-    parent: Optional[str] = None
+    parent: Optional[Text] = None
     wants_lunch_break: bool = False
-    courses: list[str] = []
+    courses: list[Text] = []
 
 
 class ComponentData(Schema):
@@ -59,18 +69,18 @@ class ComponentData(Schema):
     periods_per_week: PositiveInt
     block_length: PositiveInt = 1
     grouping: Literal["together", "per_group", "per_subgroup"] = "together"
-    room_type: str = Field("", max_length=100)
-    room_features: list[str] = []
-    fixed_instructor: Optional[str] = None
-    qualified_instructors: list[str] = []
+    room_type: Text = Field("", max_length=100)
+    room_features: list[Text] = []
+    fixed_instructor: Optional[Text] = None
+    qualified_instructors: list[Text] = []
     min_working_days: NonNegativeInt = 0
     expected_students: Optional[NonNegativeInt] = None
     unavailable: list[Slot] = []
 
 
 class CourseData(Schema):
-    code: str = Code
-    name: str = Field("", max_length=200)
+    code: Text = Code
+    name: Text = Field("", max_length=200)
     components: list[ComponentData] = Field(default=[], max_length=3)
 
 

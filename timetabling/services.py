@@ -6,6 +6,8 @@ from datetime import time
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from config.text import NUL_MESSAGE, nul_paths
+
 from ga_runner.formats import FormatError
 from ga_runner.formats.ctt import ctt_to_problem
 from ga_runner.formats.four_files import four_files_to_problem
@@ -26,20 +28,6 @@ from timetabling.models import (
 
 class TermImportError(ValidationError):
     """A document that cannot become a term; ``messages`` lists every reason."""
-
-
-NUL_MESSAGE = "text cannot contain NUL (\\u0000) characters"
-
-
-def nul_paths(value, location=()):
-    """Where NUL characters hide in parsed JSON: no database column can store them."""
-    if isinstance(value, str):
-        return [location] if "\x00" in value else []
-    if isinstance(value, dict):
-        return [p for key, item in value.items() for p in nul_paths(key, location) + nul_paths(item, (*location, key))]
-    if isinstance(value, list):
-        return [p for index, item in enumerate(value) for p in nul_paths(item, (*location, index))]
-    return []
 
 
 def _json_path(location):

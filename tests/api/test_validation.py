@@ -89,3 +89,10 @@ def test_nul_characters_are_a_422_naming_the_field(client, headers):
                            content_type="application/json", **headers)
     assert response.status_code == 422
     assert response.json()["errors"] == [{"path": "body.name", "message": "text cannot contain NUL (\\u0000) characters"}]
+
+
+def test_period_times_with_a_time_zone_are_refused(client, headers):
+    body = {"name": "T", "day_names": ["Mon"], "periods": [{"name": "1", "start": "10:15:00+05:45", "end": "11:05"}]}
+    response = client.post("/api/v1/terms", body, content_type="application/json", **headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == "body.periods[0].start"
