@@ -14,8 +14,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=config.production_settings \
-    MPLBACKEND=Agg
+    DJANGO_SETTINGS_MODULE=config.production_settings
 
 COPY --from=python39 /usr/local/bin/python3.9 /usr/local/bin/python3.9
 COPY --from=python39 /usr/local/lib/python3.9 /usr/local/lib/python3.9

@@ -142,7 +142,7 @@ def test_worker_runs_the_engine_with_the_python_39_environment_built_from_ga_txt
 
 def test_beat_is_one_container_with_its_schedule_on_a_volume():
     beat = command("beat")
-    assert beat[:4] == ["celery", "-A", "config", "beat"]
+    assert beat[0] == "celery" and option(beat, "-A") == "config" and "beat" in beat
     schedule = option(beat, "--schedule", "-s")
     assert any(schedule.startswith(mount + "/") for mount in named_volume_mounts("beat"))
     assert "deploy" not in SERVICES["beat"] and "scale" not in SERVICES["beat"]
