@@ -38,12 +38,16 @@ def readyz(request):
         with broker_connection() as broker:
             checks["broker"] = "ok"
             replies = celery_app.control.ping(timeout=PING_TIMEOUT, connection=broker)
+    except Exception as error:
+        logger.warning("Readiness: the broker failed", exc_info=True)
+        if "broker" in checks:
+            checks["workers"] = f"failed: {type(error).__name__} while pinging them"
+        else:
+            checks["broker"] = f"failed: {type(error).__name__}"
+            checks["workers"] = "failed: not asked, the broker is unreachable"
+    else:
         checks["workers"] = (f"ok: {len(replies)} answered" if replies
                              else f"failed: no worker answered a ping within {PING_TIMEOUT:g} s")
-    except Exception as error:
-        logger.warning("Readiness: the broker did not answer", exc_info=True)
-        checks.setdefault("broker", f"failed: {type(error).__name__}")
-        checks.setdefault("workers", "failed: not asked, the broker is unreachable")
     failed = [name for name, result in checks.items() if not result.startswith("ok")]
     return JsonResponse({"status": "unavailable" if failed else "ready", "failed": failed, "checks": checks},
                         status=503 if failed else 200)
