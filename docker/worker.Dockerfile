@@ -16,6 +16,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=config.production_settings
 
+WORKDIR /app
 COPY --from=python39 /usr/local/bin/python3.9 /usr/local/bin/python3.9
 COPY --from=python39 /usr/local/lib/python3.9 /usr/local/lib/python3.9
 COPY --from=python39 /usr/local/lib/libpython3.9.so.1.0 /usr/local/lib/libpython3.9.so.1.0
@@ -29,7 +30,6 @@ RUN useradd --create-home --uid 10001 app \
     && mkdir -p /data/media \
     && chown app:app /data/media
 
-WORKDIR /app
 COPY requirements/base.txt requirements/base.txt
 RUN pip install -r requirements/base.txt
 COPY . .
