@@ -22,8 +22,8 @@ TEMP_START = 2.0
 TEMP_END = 0.05
 # A hard violation costs this much soft cost inside the annealing.
 HARD_WEIGHT = 40
-CROSSOVER_PROB = 0.3
-MUTATION_PROB = 0.2
+CROSSOVER_PROB = 0.2
+MUTATION_PROB = 0.5
 CONSTRUCT_ROOMS = 8
 
 if not hasattr(creator, "TimetableFitness"):
@@ -104,11 +104,12 @@ class Search:
         return TEMP_START * (TEMP_END / TEMP_START) ** frac
 
     def _done(self) -> bool:
-        if self.should_stop():
-            return True
-        if self.time_limit and self.elapsed() >= self.time_limit:
+        if self._out_of_time():
             return True
         return bool(self.generations) and self.generation >= self.generations
+
+    def _out_of_time(self) -> bool:
+        return self.should_stop() or bool(self.time_limit and self.elapsed() >= self.time_limit)
 
     def _kernel_seed(self) -> int:
         return self.rng.randrange(2 ** 31)
@@ -191,20 +192,29 @@ class Search:
                 frac_next = max(frac_next, (self.elapsed() + gen_time) / self.time_limit)
             temp_lo = self._temperature(min(1.0, max(frac, frac_next)))
 
+            # Every child continues its parent's annealing walk and replaces it (comma
+            # selection), so a walk may pass through worse timetables; the tournament copies the
+            # better walks over the worse ones, and the hall of fame keeps the best ever seen.
             offspring = [tb.clone(x) for x in tb.select_parents(pop, len(pop))]
-            for k in range(1, len(offspring), 2):
-                if self.rng.random() < CROSSOVER_PROB:
-                    tb.mate(offspring[k - 1], offspring[k])
-            improved = []
-            for child in offspring:
+            for n, child in enumerate(offspring):
+                tb.improve(child, temp_hi, temp_lo)
+                child.fitness.values = tb.evaluate(child)
+                if self._out_of_time():
+                    offspring = offspring[:n + 1]
+                    break
+            pop = offspring + tb.select_survivors(pop, self.pop_size - len(offspring))
+            # Recombination: a child of two walks, perturbed and improved, replaces the worst
+            # walk only if it is better (a disrupted timetable must not replace a good walk).
+            if not self._out_of_time() and self.rng.random() < CROSSOVER_PROB:
+                a, b = (tb.clone(x) for x in tb.select_parents(pop, 2))
+                child = tb.mate(a, b)[0]
                 if self.rng.random() < MUTATION_PROB:
                     tb.mutate(child)
                 tb.improve(child, temp_hi, temp_lo)
                 child.fitness.values = tb.evaluate(child)
-                improved.append(child)
-                if self.should_stop() or (self.time_limit and self.elapsed() >= self.time_limit):
-                    break
-            pop = tb.select_survivors(pop + improved, self.pop_size)
+                worst = min(range(len(pop)), key=lambda k: pop[k].fitness)
+                if child.fitness > pop[worst].fitness:
+                    pop[worst] = child
             self.generation += 1
             self._record(pop)
         return self.hof[0]
