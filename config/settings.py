@@ -160,8 +160,17 @@ GA_PYTHON = os.environ.get("GA_PYTHON", str(BASE_DIR / ".venv-ga" / "bin" / "pyt
 ENGINE_STOP_GRACE = float(os.environ.get("ENGINE_STOP_GRACE", "5"))
 # The engine's search time when a run is started without generations or a time limit.
 RUN_DEFAULT_TIME_LIMIT = int(os.environ.get("RUN_DEFAULT_TIME_LIMIT", "60"))
-# A running run whose worker has not written a heartbeat for this long is abandoned.
-RUN_HEARTBEAT_TIMEOUT = int(os.environ.get("RUN_HEARTBEAT_TIMEOUT", "120"))
+# A running run whose worker has not written a heartbeat for this long is abandoned: it is
+# queued again once (RUN_MAX_ATTEMPTS starts in all), then failed with the reason.
+RUN_HEARTBEAT_TIMEOUT = int(os.environ.get("RUN_HEARTBEAT_TIMEOUT", "60"))
+RUN_MAX_ATTEMPTS = int(os.environ.get("RUN_MAX_ATTEMPTS", "2"))
+# A queued run whose message is in no broker queue after this long is sent again (the broker
+# lost it, e.g. Redis restarted empty).
+RUN_RESEND_AFTER = int(os.environ.get("RUN_RESEND_AFTER", "30"))
+# How often the beat service looks for runs to recover (seconds).
+RUN_RECOVERY_INTERVAL = float(os.environ.get("RUN_RECOVERY_INTERVAL", "30"))
+# Run outputs older than this are deleted by a periodic task and the runs marked expired.
+RUN_RETENTION_DAYS = int(os.environ.get("RUN_RETENTION_DAYS", "30"))
 
 # What each plan tier may ask of the engine. max_seconds is the wall-clock limit of one run:
 # past it the engine is stopped and the run ends as timed out. runs_per_day None = unlimited.
@@ -203,7 +212,8 @@ if REDIS_URL:
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "reap-abandoned-runs": {"task": "scheduling.tasks.reap_abandoned_runs", "schedule": 60.0},
+    "recover-runs": {"task": "scheduling.tasks.recover_runs", "schedule": RUN_RECOVERY_INTERVAL},
+    "expire-run-outputs": {"task": "scheduling.tasks.expire_run_outputs", "schedule": 3600.0},
 }
 
 # Operations (config/health.py, config/metrics.py, config/logging.py). Logs: one JSON object a

@@ -3,6 +3,8 @@
 import hashlib
 import io
 import json
+import os
+import signal
 import urllib.request
 import zipfile
 from datetime import timedelta
@@ -10,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ga_runner.problem import validate_problem
@@ -20,6 +23,7 @@ from timetabling.models import Term
 from timetabling.selectors import term_problem_document
 
 Status = ScheduleRun.Status
+OUTPUT_FIELDS = ("schedule_file", "calendar_file", "convergence_file", "workbook_file", "archive_file")
 
 
 class RunRefused(Exception):
@@ -102,15 +106,16 @@ def run_enqueue(*, run, task):
     # Celery's own limits are a backstop behind the supervisor's, which keeps the best-so-far.
     result = task.apply_async(args=[run.pk], queue=run.queue,
                               soft_time_limit=run.max_seconds + 60, time_limit=run.max_seconds + 120)
-    ScheduleRun.objects.filter(pk=run.pk).update(celery_task_id=result.id)
+    ScheduleRun.objects.filter(pk=run.pk).update(celery_task_id=result.id, enqueued_at=timezone.now())
 
 
-def run_claim(*, run_id, task_id):
-    """Move a queued run to running. Exactly one delivery of its message wins."""
+def run_claim(*, run_id, task_id, worker):
+    """Move a queued run to running. Exactly one delivery of its messages wins."""
     now = timezone.now()
     return bool(
         ScheduleRun.objects.filter(pk=run_id, status=Status.QUEUED, cancel_requested=False).update(
-            status=Status.RUNNING, started_at=now, heartbeat_at=now, celery_task_id=task_id
+            status=Status.RUNNING, started_at=now, heartbeat_at=now, celery_task_id=task_id, worker=worker,
+            attempts=F("attempts") + 1, engine_pid=None, first_progress_at=None,
         )
     )
 
@@ -130,8 +135,15 @@ def run_cancel(*, run):
     return run
 
 
-def run_progress_record(*, run_id, pid=None, progress=None, line=None):
-    """The supervisor's heartbeat, with the engine's latest progress line when there is one."""
+def _owned(run_id, task_id):
+    """The run, while the task that claimed it still holds it (recovery may have re-queued it)."""
+    return ScheduleRun.objects.filter(pk=run_id, status=Status.RUNNING, celery_task_id=task_id)
+
+
+def run_progress_record(*, run_id, task_id, pid=None, progress=None, line=None):
+    """The supervisor's heartbeat, with the engine's latest progress line when there is one.
+    Answers whether to stop: "cancel" when asked to, "lost" when the run is no longer this
+    task's, None to go on."""
     now = timezone.now()
     fields = {"heartbeat_at": now}
     if pid is not None:
@@ -139,22 +151,24 @@ def run_progress_record(*, run_id, pid=None, progress=None, line=None):
     if line is not None:
         fields.update(generation=line.get("generation"), best_hard=line.get("hard"), best_soft=line.get("soft"),
                       progress=progress)
-        ScheduleRun.objects.filter(pk=run_id, first_progress_at__isnull=True).update(first_progress_at=now)
-    ScheduleRun.objects.filter(pk=run_id).update(**fields)
-    return ScheduleRun.objects.filter(pk=run_id).values_list("cancel_requested", flat=True).get()
+        _owned(run_id, task_id).filter(first_progress_at__isnull=True).update(first_progress_at=now)
+    if not _owned(run_id, task_id).update(**fields):
+        return "lost"
+    return "cancel" if _owned(run_id, task_id).filter(cancel_requested=True).exists() else None
 
 
 @transaction.atomic
-def run_fail(*, run_id, status=Status.FAILED, error):
-    if ScheduleRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
-            status=status, error=error, finished_at=timezone.now()):
+def run_fail(*, run_id, task_id, status=Status.FAILED, error):
+    if _owned(run_id, task_id).update(status=status, error=error, finished_at=timezone.now()):
         runs_announce_end([run_id])
 
 
 @transaction.atomic
-def run_store_result(*, run_id, status, output_dir, error=""):
+def run_store_result(*, run_id, task_id, status, output_dir, error=""):
     """Keep the engine's outputs and the result rows, and end the run with ``status``."""
-    run = ScheduleRun.objects.select_for_update().get(pk=run_id)
+    run = _owned(run_id, task_id).select_for_update().first()
+    if run is None:
+        return None
     result = json.loads((output_dir / "schedule.json").read_text(encoding="utf-8"))
     courses = {course["id"]: course.get("name", "") for course in run.problem["courses"]}
 
@@ -194,18 +208,74 @@ def run_store_result(*, run_id, status, output_dir, error=""):
     return run
 
 
-def runs_reap_abandoned():
-    """End runs whose worker stopped writing heartbeats: no run stays "running" forever."""
-    cutoff = timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT)
+def _stop_orphan_engine(run):
+    """The engine of a run whose worker died on this machine may still be running: stop it."""
+    if run.engine_pid:
+        try:
+            os.killpg(run.engine_pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def runs_recover(*, restarted_worker=None):
+    """Bring back runs a dead worker or a lost message left behind; returns what was done.
+
+    A running run is abandoned when its heartbeat is older than RUN_HEARTBEAT_TIMEOUT, or at
+    once when ``restarted_worker`` (a worker starting again under the same name) held it. It is
+    queued again while it has attempts left, else failed with the reason. A queued run whose
+    message is no longer in the broker is sent again. Duplicate messages are harmless: only one
+    delivery claims a run.
+    """
+    from scheduling.broker import broker_task_ids
+    from scheduling.tasks import run_schedule
+
+    now = timezone.now()
+    stale = Q(status=Status.RUNNING, heartbeat_at__lt=now - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT))
+    if restarted_worker:
+        stale |= Q(status=Status.RUNNING, worker=restarted_worker)
+    requeued, failed = [], []
     with transaction.atomic():
-        abandoned = list(ScheduleRun.objects.select_for_update().filter(status=Status.RUNNING, heartbeat_at__lt=cutoff)
-                         .values_list("pk", flat=True))
-        ScheduleRun.objects.filter(pk__in=abandoned).update(
-            status=Status.FAILED, finished_at=timezone.now(),
-            error=f"The worker running this run stopped responding (no heartbeat for {settings.RUN_HEARTBEAT_TIMEOUT} s).",
-        )
-        runs_announce_end(abandoned)
-    return len(abandoned)
+        for run in ScheduleRun.objects.select_for_update(skip_locked=True).filter(stale):
+            if restarted_worker and run.worker == restarted_worker:
+                _stop_orphan_engine(run)
+            if run.cancel_requested:
+                run.status, run.error = Status.CANCELLED, "Cancelled; its worker stopped before it ended."
+            elif run.attempts < settings.RUN_MAX_ATTEMPTS:
+                run.status, run.error = Status.QUEUED, ""
+                run.progress, run.generation, run.best_hard, run.best_soft = 0, None, None, None
+                requeued.append(run)
+            else:
+                run.status = Status.FAILED
+                run.error = (f"Its worker ({run.worker}) stopped responding during attempt {run.attempts} of "
+                             f"{settings.RUN_MAX_ATTEMPTS}; not retried again.")
+                failed.append(run.pk)
+            if run.status != Status.QUEUED:
+                run.finished_at = now
+            run.save()
+        runs_announce_end(failed)
+        transaction.on_commit(lambda: [run_enqueue(run=run, task=run_schedule) for run in requeued])
+
+    waiting = ScheduleRun.objects.filter(status=Status.QUEUED, enqueued_at__lt=now - timedelta(seconds=settings.RUN_RESEND_AFTER))
+    held = broker_task_ids() if waiting.exists() else set()
+    resent = []
+    if held is not None:
+        for run in waiting.exclude(celery_task_id__in=held):
+            run_enqueue(run=run, task=run_schedule)
+            resent.append(run.pk)
+    return {"requeued": [run.pk for run in requeued], "failed": failed, "resent": resent}
+
+
+def runs_expire_outputs():
+    """Delete the output files of runs that ended more than RUN_RETENTION_DAYS ago."""
+    cutoff = timezone.now() - timedelta(days=settings.RUN_RETENTION_DAYS)
+    expired = []
+    for run in ScheduleRun.objects.filter(finished_at__lt=cutoff, expired_at__isnull=True):
+        for field in OUTPUT_FIELDS:
+            getattr(run, field).delete(save=False)
+        run.expired_at = timezone.now()
+        run.save()
+        expired.append(run.pk)
+    return expired
 
 
 def runs_announce_end(run_ids):

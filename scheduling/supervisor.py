@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -23,12 +24,13 @@ from scheduling.models import ScheduleRun
 
 Status = ScheduleRun.Status
 STDERR_TAIL_LINES = 20
+LOST = "lost"  # recovery gave the run to another attempt: stop, keep nothing
 
 
 @dataclass
 class EngineOutcome:
     returncode: int
-    stop_reason: str | None  # "cancelled", "timed_out" or None
+    stop_reason: str | None  # "cancelled", "timed_out", "lost" or None
     result_line: dict | None = None
     error_line: dict | None = None
     stderr_tail: str = ""
@@ -74,7 +76,7 @@ def supervise(run, workdir):
         deadline = started + run.max_seconds
         stop_reason, stop_sent_at, last_update, latest, pending = None, None, 0.0, None, b""
         outcome_lines = []
-        services.run_progress_record(run_id=run.pk, pid=process.pid)
+        services.run_progress_record(run_id=run.pk, task_id=run.celery_task_id, pid=process.pid)
         while True:
             readable, _, _ = select.select([process.stdout], [], [], 0.25)
             if readable:
@@ -94,11 +96,14 @@ def supervise(run, workdir):
             now = time.monotonic()
             if now - last_update >= 1.0:
                 last_update = now
-                cancel = services.run_progress_record(
-                    run_id=run.pk, line=latest, progress=_progress_percent(run, latest or {}, now - started))
+                verdict = services.run_progress_record(
+                    run_id=run.pk, task_id=run.celery_task_id, line=latest,
+                    progress=_progress_percent(run, latest or {}, now - started))
                 latest = None
-                if stop_reason is None and cancel:
+                if stop_reason is None and verdict == "cancel":
                     stop_reason = Status.CANCELLED
+                if stop_reason is None and verdict == "lost":
+                    stop_reason = LOST
                 if stop_reason is None and now > deadline:
                     stop_reason = Status.TIMED_OUT
                 if stop_reason and stop_sent_at is None:
@@ -121,16 +126,19 @@ def run_execute(run_id):
     """Solve a claimed run and end it: succeeded, cancelled or timed out (keeping the best
     timetable so far when the engine wrote one), or failed with the reason."""
     run = ScheduleRun.objects.get(pk=run_id)
+    fail = partial(services.run_fail, run_id=run.pk, task_id=run.celery_task_id)
     with tempfile.TemporaryDirectory(prefix=f"run-{run.pk}-") as tmp:
         workdir = Path(tmp)
         try:
             outcome = supervise(run, workdir)
         except OSError as exc:
-            services.run_fail(run_id=run.pk, error=f"The engine could not be started ({settings.GA_PYTHON}): {exc}")
+            fail(error=f"The engine could not be started ({settings.GA_PYTHON}): {exc}")
+            return
+        if outcome.stop_reason == LOST:
             return
         if outcome.error_line:
             errors = outcome.error_line.get("errors", [])
-            services.run_fail(run_id=run.pk, error="The engine refused the problem:\n" + "\n".join(
+            fail(error="The engine refused the problem:\n" + "\n".join(
                 f"{e.get('path', '')}: {e.get('message', '')}" for e in errors))
             return
         has_result = outcome.result_line is not None and (workdir / "out" / "schedule.json").exists()
@@ -138,7 +146,7 @@ def run_execute(run_id):
             status = outcome.stop_reason or Status.SUCCEEDED
             note = {Status.CANCELLED: "Cancelled; the best timetable found so far is kept.",
                     Status.TIMED_OUT: f"Stopped at the {run.max_seconds} s limit; the best timetable found so far is kept."}
-            services.run_store_result(run_id=run.pk, status=status, output_dir=workdir / "out",
+            services.run_store_result(run_id=run.pk, task_id=run.celery_task_id, status=status, output_dir=workdir / "out",
                                       error=note.get(status, ""))
             return
         if outcome.stop_reason == Status.CANCELLED:
@@ -151,4 +159,4 @@ def run_execute(run_id):
             reason = f"The engine exited with code {outcome.returncode}."
         if outcome.stderr_tail:
             reason += "\n" + outcome.stderr_tail
-        services.run_fail(run_id=run.pk, status=outcome.stop_reason or Status.FAILED, error=reason)
+        fail(status=outcome.stop_reason or Status.FAILED, error=reason)

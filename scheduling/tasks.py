@@ -9,20 +9,26 @@ from scheduling.supervisor import run_execute
 @shared_task(bind=True, name="scheduling.tasks.run_schedule")
 def run_schedule(self, run_id):
     """Solve one run. A message delivered twice finds the run already claimed and does nothing."""
-    if not services.run_claim(run_id=run_id, task_id=self.request.id):
+    if not services.run_claim(run_id=run_id, task_id=self.request.id, worker=self.request.hostname):
         return "not claimed"
     run_execute(run_id)
     return "done"
 
 
-@shared_task(name="scheduling.tasks.reap_abandoned_runs")
-def reap_abandoned_runs():
-    return services.runs_reap_abandoned()
+@shared_task(name="scheduling.tasks.recover_runs")
+def recover_runs():
+    return services.runs_recover()
+
+
+@shared_task(name="scheduling.tasks.expire_run_outputs")
+def expire_run_outputs():
+    return services.runs_expire_outputs()
 
 
 @worker_ready.connect
-def reap_on_worker_start(**kwargs):
-    services.runs_reap_abandoned()
+def recover_on_worker_start(sender, **kwargs):
+    # A worker restarting under its old name knows that runs it held are dead.
+    services.runs_recover(restarted_worker=sender.hostname)
 
 
 @shared_task(bind=True, name="scheduling.tasks.webhook_deliver", max_retries=6)
