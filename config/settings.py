@@ -207,7 +207,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 if REDIS_URL:
     # Redelivery of an unacknowledged message must wait longer than the longest run.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": max(limits["max_seconds"] for limits in PLAN_LIMITS.values()) + 600
+        "visibility_timeout": max(limits["max_seconds"] for limits in PLAN_LIMITS.values()) + 600,
+        # Workers list the priority queue first and take from it first, not in turns.
+        "queue_order_strategy": "priority",
     }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.logging import run_logger
 from ga_runner.problem import validate_problem
 from scheduling.excel import timetable_workbook_bytes
 from scheduling.models import ScheduledMeeting, ScheduleRun
@@ -98,6 +99,7 @@ def run_submit(*, term, user, pop_size=None, generations=None, time_limit=None, 
             problem_sha256=sha256, queue=organization.engine_queue, callback_url=callback_url,
         )
         run.reused = False
+        run_logger(run).info("run submitted", extra={"term": term.name, "queue": run.queue})
         transaction.on_commit(lambda: run_enqueue(run=run, task=run_schedule))
     return run
 
@@ -160,6 +162,8 @@ def run_progress_record(*, run_id, task_id, pid=None, progress=None, line=None):
 @transaction.atomic
 def run_fail(*, run_id, task_id, status=Status.FAILED, error):
     if _owned(run_id, task_id).update(status=status, error=error, finished_at=timezone.now()):
+        run_logger(ScheduleRun.objects.select_related("organization").get(pk=run_id)).warning(
+            "run ended without a timetable", extra={"status": status, "error": error})
         runs_announce_end([run_id])
 
 
@@ -204,6 +208,8 @@ def run_store_result(*, run_id, task_id, status, output_dir, error=""):
     run.progress = 100 if status == Status.SUCCEEDED else run.progress
     run.finished_at = timezone.now()
     run.save()
+    run_logger(run).info("run ended", extra={"status": status, "hard": run.best_hard, "soft": run.best_soft,
+                                             "assignments": len(result["assignments"])})
     runs_announce_end([run.pk])
     return run
 
@@ -235,7 +241,7 @@ def runs_recover(*, restarted_worker=None):
         stale |= Q(status=Status.RUNNING, worker=restarted_worker)
     requeued, failed = [], []
     with transaction.atomic():
-        for run in ScheduleRun.objects.select_for_update(skip_locked=True).filter(stale):
+        for run in ScheduleRun.objects.select_for_update(skip_locked=True, of=("self",)).select_related("organization").filter(stale):
             if restarted_worker and run.worker == restarted_worker:
                 _stop_orphan_engine(run)
             if run.cancel_requested:
@@ -252,6 +258,7 @@ def runs_recover(*, restarted_worker=None):
             if run.status != Status.QUEUED:
                 run.finished_at = now
             run.save()
+            run_logger(run).warning("run recovered from a stopped worker", extra={"status": run.status, "worker": run.worker})
         runs_announce_end(failed)
         transaction.on_commit(lambda: [run_enqueue(run=run, task=run_schedule) for run in requeued])
 
@@ -259,7 +266,8 @@ def runs_recover(*, restarted_worker=None):
     held = broker_task_ids() if waiting.exists() else set()
     resent = []
     if held is not None:
-        for run in waiting.exclude(celery_task_id__in=held):
+        for run in waiting.exclude(celery_task_id__in=held).select_related("organization"):
+            run_logger(run).warning("run message lost by the broker: sent again")
             run_enqueue(run=run, task=run_schedule)
             resent.append(run.pk)
     return {"requeued": [run.pk for run in requeued], "failed": failed, "resent": resent}

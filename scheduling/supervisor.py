@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from config.logging import run_logger
 from scheduling import services
 from scheduling.models import ScheduleRun
 
@@ -65,6 +66,7 @@ def _stop(process, sig):
 
 def supervise(run, workdir):
     """Run the engine for ``run`` in ``workdir`` until it exits; say how it ended."""
+    log = run_logger(run)
     problem_path, output_dir = workdir / "problem.json", workdir / "out"
     problem_path.write_bytes(services.problem_bytes(run.problem))
     with open(workdir / "stderr.log", "w+b") as stderr:
@@ -76,6 +78,7 @@ def supervise(run, workdir):
         deadline = started + run.max_seconds
         stop_reason, stop_sent_at, last_update, latest, pending = None, None, 0.0, None, b""
         outcome_lines = []
+        log.info("engine started", extra={"pid": process.pid, "command": process.args})
         services.run_progress_record(run_id=run.pk, task_id=run.celery_task_id, pid=process.pid)
         while True:
             readable, _, _ = select.select([process.stdout], [], [], 0.25)
@@ -108,10 +111,12 @@ def supervise(run, workdir):
                     stop_reason = Status.TIMED_OUT
                 if stop_reason and stop_sent_at is None:
                     stop_sent_at = now
+                    log.info("stopping the engine", extra={"reason": stop_reason})
                     _stop(process, signal.SIGTERM)
             if stop_sent_at is not None and now - stop_sent_at > settings.ENGINE_STOP_GRACE:
                 _stop(process, signal.SIGKILL)
         returncode = process.wait()
+        log.info("engine exited", extra={"returncode": returncode, "seconds": round(time.monotonic() - started, 2)})
         _stop(process, signal.SIGKILL)  # anything the engine left behind in its group
         stderr.seek(0)
         tail = b"\n".join(stderr.read().splitlines()[-STDERR_TAIL_LINES:]).decode("utf-8", "replace")
@@ -125,7 +130,7 @@ def supervise(run, workdir):
 def run_execute(run_id):
     """Solve a claimed run and end it: succeeded, cancelled or timed out (keeping the best
     timetable so far when the engine wrote one), or failed with the reason."""
-    run = ScheduleRun.objects.get(pk=run_id)
+    run = ScheduleRun.objects.select_related("organization").get(pk=run_id)
     fail = partial(services.run_fail, run_id=run.pk, task_id=run.celery_task_id)
     with tempfile.TemporaryDirectory(prefix=f"run-{run.pk}-") as tmp:
         workdir = Path(tmp)
