@@ -7,7 +7,7 @@ PYTHON_GA ?= $(shell p=$$(pyenv prefix 3.9 2>/dev/null) && echo $$p/bin/python |
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_ENV = DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
 
-.PHONY: demo demo-no-serve demo-data test test-ga test-web bench venvs
+.PHONY: demo demo-no-serve demo-data bench-overhead test test-ga test-web bench venvs
 
 venvs: .venv/.installed .venv-ga/.installed
 
@@ -44,6 +44,13 @@ demo-no-serve: demo-data
 	trap 'kill 0' EXIT INT TERM; \
 	$(DEMO_ENV) $(WORKER) & \
 	$(DEMO_ENV) .venv/bin/python manage.py generate_timetable "Autumn 2026" --org demo-faculty-of-engineering --wait
+
+# Submit → the engine's first progress line, on the demo term with a real worker: the demo's
+# SQLite database, and Redis as the broker when REDIS_URL is set (else the embedded one).
+bench-overhead: demo-data
+	trap 'kill 0' EXIT INT TERM; \
+	$(DEMO_ENV) $(WORKER) & \
+	$(DEMO_ENV) .venv/bin/python manage.py bench_overhead "Autumn 2026" --org demo-faculty-of-engineering --runs 5
 
 demo-data: venvs
 	mkdir -p var

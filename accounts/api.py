@@ -13,7 +13,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, Toke
 from accounts.models import User
 from accounts.permissions import require_owner
 from accounts.services import user_create
-from config.text import Text
+from config.fields import Text
 
 router = Router(tags=["auth"])
 

@@ -149,6 +149,9 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
 }
+# API listings: at most 1000 items a page, offsets within what the database can count.
+NINJA_PAGINATION_CLASS = "config.fields.BoundedLimitOffsetPagination"
+NINJA_PAGINATION_MAX_LIMIT = 1000
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "240"))
 API_MAX_UPLOAD_BYTES = int(os.environ.get("API_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 # Webhooks go to public http(s) addresses only, unless this allows private and loopback ones.

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from pydantic import HttpUrl, PositiveInt, model_validator
 
 from accounts.permissions import require_editor
+from config.fields import Id
 from scheduling import selectors, services
 from scheduling.models import ScheduleRun
 from scheduling.webhooks import WebhookURLRefused, webhook_url_check
@@ -43,7 +44,7 @@ class RunConfig(Schema):
 class ScheduleIn(Schema):
     """Either ``term_id`` (stored data) or ``problem`` (a whole term inline), with ``config``."""
 
-    term_id: Optional[int] = None
+    term_id: Optional[Id] = None
     problem: Optional[TermProblem] = None
     config: RunConfig = RunConfig()
     callback_url: Optional[HttpUrl] = None
@@ -102,7 +103,7 @@ class RunDetailOut(RunOut):
 
 class RunFilter(Schema):
     status: Optional[Literal["queued", "running", "succeeded", "failed", "cancelled", "timed_out"]] = None
-    term_id: Optional[int] = None
+    term_id: Optional[Id] = None
 
 
 def run_out(run):
@@ -171,7 +172,7 @@ def schedule_list(request, filters: Query[RunFilter]):
 
 
 @router.get("/{run_id}", response=RunDetailOut)
-def schedule_detail(request, run_id: int):
+def schedule_detail(request, run_id: Id):
     run = _run(request, run_id)
     assignments = [
         {"class": m.class_id, "meeting": m.meeting, "course": m.course, "kind": m.kind, "groups": m.groups,
@@ -183,12 +184,12 @@ def schedule_detail(request, run_id: int):
 
 
 @router.get("/{run_id}/status", response=RunStatusOut)
-def schedule_status(request, run_id: int):
+def schedule_status(request, run_id: Id):
     return selectors.run_status(run=_run(request, run_id))
 
 
 @router.get("/{run_id}/download")
-def schedule_download(request, run_id: int, format: Literal["json", "xlsx", "png", "convergence", "zip"] = "json"):
+def schedule_download(request, run_id: Id, format: Literal["json", "xlsx", "png", "convergence", "zip"] = "json"):
     run = _run(request, run_id)
     field, content_type = DOWNLOADS[format]
     stored = getattr(run, field)
@@ -199,7 +200,7 @@ def schedule_download(request, run_id: int, format: Literal["json", "xlsx", "png
 
 
 @router.post("/{run_id}/cancel", response=RunStatusOut)
-def schedule_cancel(request, run_id: int):
+def schedule_cancel(request, run_id: Id):
     """Cancel a queued run at once, a running one within seconds (keeping its best timetable)."""
     require_editor(request)
     run = services.run_cancel(run=_run(request, run_id))
@@ -207,7 +208,7 @@ def schedule_cancel(request, run_id: int):
 
 
 @router.get("/{run_id}/events")
-def schedule_events(request, run_id: int):
+def schedule_events(request, run_id: Id):
     """Server-sent events: a ``status`` event whenever the run's status or progress changes,
     ending with the final one. Checked once a second, for at most the run's time limit."""
     run = _run(request, run_id)

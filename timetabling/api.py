@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from accounts.permissions import require_editor
-from config.text import Text
+from config.fields import Id, Text
 from timetabling import selectors, services
 from timetabling.models import Course, Instructor, Room, StudentGroup, Term
 from timetabling.schemas import (
@@ -86,25 +86,25 @@ def term_import_ctt(request, file: UploadedFile = File(...), name: Optional[Text
 
 
 @router.get("/terms/{term_id}", response=TermOut)
-def term_read(request, term_id: int):
+def term_read(request, term_id: Id):
     return term_out(_term(request, term_id))
 
 
 @router.put("/terms/{term_id}", response=TermOut)
-def term_update(request, term_id: int, body: TermData):
+def term_update(request, term_id: Id, body: TermData):
     require_editor(request)
     return term_out(services.term_update(term=_term(request, term_id), data=body.dict()))
 
 
 @router.delete("/terms/{term_id}", response={204: None})
-def term_delete(request, term_id: int):
+def term_delete(request, term_id: Id):
     require_editor(request)
     _term(request, term_id).delete()
     return Status(204, None)
 
 
 @router.get("/terms/{term_id}/problem", response=dict)
-def term_problem(request, term_id: int):
+def term_problem(request, term_id: Id):
     """The term as the engine's problem document (docs/problem-format.md)."""
     return selectors.term_problem_document(term=_term(request, term_id))
 
@@ -125,7 +125,7 @@ def _data_routes(path, model, schema_in, schema_out, saver, to_out, saver_keywor
 
     @router.get(f"/{path}", response=list[schema_out], operation_id=f"{noun}_list")
     @paginate
-    def list_items(request, term_id: Optional[int] = None):
+    def list_items(request, term_id: Optional[Id] = None):
         items = scoped(request)
         if term_id is not None:
             items = items.filter(term_id=term_id)
@@ -139,11 +139,11 @@ def _data_routes(path, model, schema_in, schema_out, saver, to_out, saver_keywor
         return Status(201, to_out(saver(term=term, data=data)))
 
     @router.get(f"/{path}/{{item_id}}", response=schema_out, operation_id=f"{noun}_read")
-    def read_item(request, item_id: int):
+    def read_item(request, item_id: Id):
         return to_out(get(request, item_id))
 
     @router.put(f"/{path}/{{item_id}}", response=schema_out, operation_id=f"{noun}_update")
-    def update_item(request, item_id: int, body: schema_in):
+    def update_item(request, item_id: Id, body: schema_in):
         require_editor(request)
         item = get(request, item_id)
         data = body.dict()
@@ -152,7 +152,7 @@ def _data_routes(path, model, schema_in, schema_out, saver, to_out, saver_keywor
         return to_out(saver(term=item.term, data=data, **{saver_keyword: item}))
 
     @router.delete(f"/{path}/{{item_id}}", response={204: None}, operation_id=f"{noun}_delete")
-    def delete_item(request, item_id: int):
+    def delete_item(request, item_id: Id):
         require_editor(request)
         get(request, item_id).delete()
         return Status(204, None)

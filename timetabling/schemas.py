@@ -6,7 +6,7 @@ from typing import Literal, Optional
 from ninja import Field, Schema
 from pydantic import NonNegativeInt, PositiveInt, field_validator
 
-from config.text import Text
+from config.fields import Id, Text
 
 Code = Field(min_length=1, max_length=100)
 Slot = tuple[NonNegativeInt, NonNegativeInt]
@@ -85,19 +85,19 @@ class CourseData(Schema):
 
 
 class RoomIn(RoomData):
-    term_id: int
+    term_id: Id
 
 
 class InstructorIn(InstructorData):
-    term_id: int
+    term_id: Id
 
 
 class GroupIn(GroupData):
-    term_id: int
+    term_id: Id
 
 
 class CourseIn(CourseData):
-    term_id: int
+    term_id: Id
 
 
 class RoomOut(RoomIn):

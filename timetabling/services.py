@@ -6,7 +6,7 @@ from datetime import time
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from config.text import NUL_MESSAGE, nul_paths
+from config.fields import NUL_MESSAGE, nul_paths
 
 from ga_runner.formats import FormatError
 from ga_runner.formats.ctt import ctt_to_problem

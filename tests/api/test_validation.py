@@ -96,3 +96,9 @@ def test_period_times_with_a_time_zone_are_refused(client, headers):
     response = client.post("/api/v1/terms", body, content_type="application/json", **headers)
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == "body.periods[0].start"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/terms?offset=9223372036854775808", "/api/v1/terms?limit=9223372036854775808",
+                                 "/api/v1/terms/9223372036854775808", "/api/v1/schedules?term_id=9223372036854775808"])
+def test_integers_beyond_the_database_are_422(client, headers, url):
+    assert client.get(url, **headers).status_code == 422

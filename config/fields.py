@@ -1,9 +1,12 @@
-"""Text every layer can store: PostgreSQL refuses NUL characters, so input carrying them is
-refused with the field's path instead of failing at the database."""
+"""Input types every layer can store. PostgreSQL refuses NUL characters in text and integers
+beyond 64 bits, so input carrying them is refused with the field's path instead of failing at
+the database."""
 
 from typing import Annotated
 
-from pydantic import AfterValidator
+from ninja import Schema
+from ninja.pagination import LimitOffsetPagination
+from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 NUL_MESSAGE = "text cannot contain NUL (\\u0000) characters"
@@ -27,3 +30,15 @@ def _without_nul(value):
 
 
 Text = Annotated[str, AfterValidator(_without_nul)]
+
+
+# A database id: positive and within PostgreSQL's bigint.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """Limit/offset pages whose offset stays within what the database can count."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=10**9)
