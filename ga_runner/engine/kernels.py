@@ -250,6 +250,13 @@ def weighted(cost, hard_w):
 
 
 @njit(cache=True)
+def _placement_violations(cost):
+    """Hard cost that placement can change (all but the fixed no_instructor count)."""
+    return cost[CONFLICTS] + cost[CLASS_OVERLAPS] + cost[ROOM_OCCUPANCY] + cost[AVAILABILITY] \
+        + cost[ROOM_SUITABILITY]
+
+
+@njit(cache=True)
 def _random_room(A, c):
     r0 = A.cls_room_ptr[c]
     return A.cls_room[r0 + np.random.randint(A.cls_room_ptr[c + 1] - r0)]
@@ -307,10 +314,37 @@ def _in_violation(A, S, m):
 
 
 @njit(cache=True)
+def _would_break(A, S, m, s1, r1):
+    """For a timetable without hard violations: whether moving meeting m to (s1, r1) would
+    create one. Cheap (no bookkeeping), so such moves are skipped instead of tried and undone."""
+    c = A.meet_cls[m]
+    if A.cls_room_bad[c, r1]:
+        return True
+    ln = A.cls_len[c]
+    s0 = S.m_start[m]
+    r0 = S.m_room[m]
+    i = S.c_inst[c]
+    for t in range(s1, s1 + ln):
+        if A.room_unav[r1, t]:
+            return True
+        if s0 <= t < s0 + ln:  # m already holds t: only its room changes
+            if r1 != r0 and S.occ_r[r1, t] > 0:
+                return True
+            continue
+        if S.occ_c[c, t] > 0 or S.occ_r[r1, t] > 0 or A.cls_unav[c, t]:
+            return True
+        if i >= 0 and A.inst_unav[i, t]:
+            return True
+        if _conflicts_at(A, S, c, i, t) > 0:
+            return True
+    return False
+
+
+@njit(cache=True)
 def _pick_meeting(A, S, M):
     """A random meeting; while hard violations remain, usually one involved in them."""
     m = np.random.randint(M)
-    if weighted(S.cost, 1) - weighted(S.cost, 0) > 0 and np.random.random() < 0.5:
+    if _placement_violations(S.cost) > 0 and np.random.random() < 0.5:
         for _ in range(20):
             if _in_violation(A, S, m):
                 break
@@ -359,6 +393,26 @@ def _move_class(A, S, c, j, new_starts):
 
 
 @njit(cache=True)
+def _accept(cost, cur_h, cur_s, temp, hard_w, hard_temp):
+    """Metropolis acceptance of the move that led to `cost` from hard cur_h, soft cur_s.
+
+    From a feasible timetable the cost is hard_w * hard + soft at the temperature. From an
+    infeasible one, hard decides first, at its own temperature hard_temp (a few violations more
+    are accepted, which lets the search out of local minima of the hard cost), and soft only
+    breaks ties."""
+    dh = _placement_violations(cost) - cur_h
+    ds = weighted(cost, 0) - cur_s
+    if cur_h == 0:
+        delta = hard_w * dh + ds
+        return delta <= 0 or np.random.random() < np.exp(-delta / temp)
+    if dh < 0:
+        return True
+    if dh > 0:
+        return np.random.random() < np.exp(-dh / hard_temp)
+    return ds <= 0 or np.random.random() < np.exp(-ds / temp)
+
+
+@njit(cache=True)
 def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
     """Simulated annealing for n_iter moves, temperature geometric from temp0 to temp1.
 
@@ -366,11 +420,16 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
     (start, room) of two meetings of the same length, or change a class's instructor."""
     np.random.seed(seed)
     M = A.dims[4]
-    cur = weighted(S.cost, hard_w)
+    # Accept a hard violation more with probability about 6 / M: enough to leave local minima,
+    # few enough that repairs keep up on big instances.
+    hard_temp = 1.0 / np.log(max(M / 6.0, 2.0))
+    cur_h = _placement_violations(S.cost)
+    cur_s = weighted(S.cost, 0)
     cooling = (temp1 / temp0) ** (1.0 / max(1, n_iter))
     temp = temp0 / cooling
     for it in range(n_iter):
         temp *= cooling
+        feasible = _placement_violations(S.cost) == 0
         m = _pick_meeting(A, S, M)
         c = A.meet_cls[m]
         ln = A.cls_len[c]
@@ -391,10 +450,9 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
             place(A, S, m2, s2, r2, -1)
             place(A, S, m, s2, r2, 1)
             place(A, S, m2, s0, r0, 1)
-            new = weighted(S.cost, hard_w)
-            delta = new - cur
-            if delta <= 0 or np.random.random() < np.exp(-delta / temp):
-                cur = new
+            if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+                cur_h = _placement_violations(S.cost)
+                cur_s = weighted(S.cost, 0)
             else:
                 place(A, S, m, s2, r2, -1)
                 place(A, S, m2, s0, r0, -1)
@@ -414,10 +472,9 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
                 if np.random.random() < 0.5:
                     new_starts[k] = _pick_start(A, c, ln, j)
             _move_class(A, S, c, j, new_starts)
-            new = weighted(S.cost, hard_w)
-            delta = new - cur
-            if delta <= 0 or np.random.random() < np.exp(-delta / temp):
-                cur = new
+            if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+                cur_h = _placement_violations(S.cost)
+                cur_s = weighted(S.cost, 0)
             else:
                 _move_class(A, S, c, i0, old_starts)
         else:
@@ -429,13 +486,14 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
                 s1 = _pick_start(A, c, ln, S.c_inst[c])
             if s1 == s0 and r1 == r0:
                 continue
+            if feasible and _would_break(A, S, m, s1, r1):
+                continue
             place(A, S, m, s0, r0, -1)
             place(A, S, m, s1, r1, 1)
-            new = weighted(S.cost, hard_w)
-            delta = new - cur
-            if delta <= 0 or np.random.random() < np.exp(-delta / temp):
-                cur = new
+            if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+                cur_h = _placement_violations(S.cost)
+                cur_s = weighted(S.cost, 0)
             else:
                 place(A, S, m, s1, r1, -1)
                 place(A, S, m, s0, r0, 1)
-    return cur
+    return weighted(S.cost, hard_w)

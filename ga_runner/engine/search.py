@@ -18,7 +18,7 @@ from . import kernels as K
 from .model import Model
 
 # Annealing temperatures at the start and the end of a run, in units of soft cost.
-TEMP_START = 2.0
+TEMP_START = 3.0
 TEMP_END = 0.05
 # A hard violation costs this much soft cost inside the annealing.
 HARD_WEIGHT = 40
@@ -65,6 +65,9 @@ class Search:
         self.evaluations = 0
         self.generation = 0
         self.history = []  # (elapsed, best hard, best soft) per generation
+        self.unavoidable_hard = int(self.A.cls_fixed_cost.sum())  # classes nobody can teach
+        self.feasible_since = None  # (generation, elapsed) when that was first reached
+        self.search_start = 0.0
         M = int(self.A.dims[4])
         self.ls_iters = int(min(50_000, max(5_000, 40 * M)))
         self.kick = max(1, M // 50)
@@ -91,13 +94,16 @@ class Search:
     def elapsed(self) -> float:
         return time.monotonic() - self.start
 
-    def _progress_fraction(self) -> float:
-        """How far along the run is: by generations, by the clock, or the further of both."""
+    def _progress_fraction(self, generation: int, elapsed: float) -> float:
+        """How far along the soft-cost annealing is, by generations, by the clock, or the
+        further of both. It starts when a timetable first has no avoidable hard violation: the
+        time spent reaching feasibility must not cool the schedule."""
+        g0, t0 = self.feasible_since or (generation, elapsed)
         parts = []
         if self.generations:
-            parts.append(self.generation / self.generations)
+            parts.append((generation - g0) / max(1, self.generations - g0))
         if self.time_limit:
-            parts.append(self.elapsed() / self.time_limit)
+            parts.append((elapsed - t0) / max(1e-9, self.time_limit - t0))
         return min(1.0, max(parts)) if parts else 1.0
 
     def _temperature(self, frac: float) -> float:
@@ -179,18 +185,14 @@ class Search:
         while len(pop) < self.pop_size and not (pop and self.should_stop()):
             pop.append(tb.individual())
         self.evaluations += len(pop)
+        self.search_start = self.elapsed()
         self._record(pop)
         while not self._done():
-            frac = self._progress_fraction()
-            temp_hi = self._temperature(frac)
-            gen_time = self.elapsed() / max(1, self.generation + 1)
-            if self.generations:
-                frac_next = (self.generation + 1) / self.generations
-            else:
-                frac_next = 0.0
-            if self.time_limit:
-                frac_next = max(frac_next, (self.elapsed() + gen_time) / self.time_limit)
-            temp_lo = self._temperature(min(1.0, max(frac, frac_next)))
+            # The bursts of this generation cool from here to where the next one starts.
+            now = self.elapsed()
+            gen_time = (now - self.search_start) / max(1, self.generation)
+            temp_hi = self._temperature(self._progress_fraction(self.generation, now))
+            temp_lo = self._temperature(self._progress_fraction(self.generation + 1, now + gen_time))
 
             # Every child continues its parent's annealing walk and replaces it (comma
             # selection), so a walk may pass through worse timetables; the tournament copies the
@@ -224,5 +226,7 @@ class Search:
         record = self.stats.compile(pop)
         self.logbook.record(gen=self.generation, evals=self.evaluations, **record)
         best = self.hof[0].fitness.values
+        if self.feasible_since is None and best[0] == self.unavoidable_hard:
+            self.feasible_since = (self.generation, self.elapsed())
         self.history.append((self.elapsed(), int(best[0]), int(best[1])))
         self.on_progress(self)
