@@ -5,6 +5,7 @@ import argparse
 import json
 import os
 import sys
+import time
 
 from .formats import FormatError
 
@@ -64,9 +65,12 @@ def _write(text: str, output) -> None:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "solve":
+        started = time.monotonic()
+        from .engine import stopping
+        stopping.install()
         from .engine.solve import solve  # numpy, numba, DEAP: only here
         return solve(args.problem, args.out, args.pop_size, args.generations, args.time_limit,
-                     args.seed)
+                     args.seed, started)
     try:
         if args.command == "from-ctt":
             from .formats.ctt import ctt_to_problem

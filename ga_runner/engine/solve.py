@@ -4,11 +4,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
 import sys
-import time
 
 from ..problem import ProblemInvalid, load_problem
+from . import stopping
 from .analysis import unsatisfiable
 from .model import HARD, SOFT, Model
 from .outputs import assignments, write_calendars, write_convergence, write_schedule
@@ -26,14 +25,9 @@ def emit(event: dict) -> None:
     sys.stdout.flush()
 
 
-def solve(problem_path: str, out_dir: str, pop_size: int, generations, time_limit, seed: int) -> int:
-    stop = {"signal": False}
-
-    def on_sigterm(signum, frame):
-        stop["signal"] = True
-
-    signal.signal(signal.SIGTERM, on_sigterm)
-    started = time.monotonic()
+def solve(problem_path: str, out_dir: str, pop_size: int, generations, time_limit, seed: int,
+          started: float) -> int:
+    """Run `solve`; `started` is time.monotonic() at process start. Returns the exit code."""
     try:
         doc = load_problem(problem_path)
     except ProblemInvalid as error:
@@ -63,9 +57,9 @@ def solve(problem_path: str, out_dir: str, pop_size: int, generations, time_limi
                   "hard": hard, "soft": soft})
 
     search = Search(model, seed, pop_size, generations, time_limit, started,
-                    should_stop=lambda: stop["signal"], on_progress=on_progress)
+                    should_stop=stopping.requested, on_progress=on_progress)
     best = search.run().state
-    if stop["signal"]:
+    if stopping.requested():
         status = "stopped"
     elif time_limit and search.elapsed() >= time_limit:
         status = "time_limit"
