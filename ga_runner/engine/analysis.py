@@ -1,7 +1,8 @@
 """Pre-analysis: requirements no timetable can meet, each with the reason.
 
-Checked per class (who, where and when it could possibly be held) and per leaf group and fixed
-instructor (more teaching than the week has room for). These are the `unsatisfiable` entries
+Checked per class (who, where and when it could possibly be held), per leaf group (more
+teaching than the week has room for) and per set of instructors (more teaching that only they
+can give than they are free for). These are the `unsatisfiable` entries
 of schedule.json; the search still places everything as well as it can.
 """
 from __future__ import annotations
@@ -74,17 +75,89 @@ def unsatisfiable(model: Model) -> list:
                    for c in model.leaf_classes[lf])
         if need > T:
             add(None, "group", "group %s attends %d periods a week; the week has %d" % (leaf, need, T))
-    fixed = {}
-    for c in range(len(model.classes)):
-        insts = A.cls_inst[A.cls_inst_ptr[c]:A.cls_inst_ptr[c + 1]]
-        if len(insts) == 1:
-            fixed[int(insts[0])] = fixed.get(int(insts[0]), 0) + int(
-                A.cls_len[c] * (A.cls_meet_ptr[c + 1] - A.cls_meet_ptr[c]))
-    for i, need in sorted(fixed.items()):
-        available = int(T - A.inst_unav[i].sum())
-        if need > available:
-            add(None, "instructor", "instructor %s is the only one qualified for %d periods a "
-                "week but is available for %d" % (model.inst_ids[i], need, available))
+    for insts, classes, need, available in _instructor_shortfalls(model):
+        add(None, "instructor", "%s free for %d period(s) a week%s, but the classes only %s can "
+            "teach need %d: %s" % (
+                ("instructor %s is" if len(insts) == 1 else "instructors %s are") % ", ".join(insts),
+                available, "" if len(insts) == 1 else " in all",
+                "they" if len(insts) > 1 else "this instructor", need, ", ".join(classes)))
+    return out
+
+
+def _instructor_shortfalls(model: Model) -> list:
+    """Sets of instructors too busy for the classes only they can teach (Hall's condition).
+
+    A max flow sends each class's weekly periods to its eligible instructors (those free at
+    some time it can be held), each instructor taking at most their free periods. If not all
+    periods fit, the minimum cut names a set of instructors and the classes that only they can
+    teach, needing more periods than those instructors are free. Returns, per connected part of
+    the cut, (instructor ids, class ids, periods needed, periods available)."""
+    A = model.arrays
+    C, I, T = len(model.classes), len(model.inst_ids), model.T
+    source, sink = C + I, C + I + 1
+    cap = {}
+    adj = [[] for _ in range(C + I + 2)]
+
+    def edge(u, v, c):
+        if (u, v) not in cap:
+            adj[u].append(v)
+            adj[v].append(u)
+            cap[(v, u)] = cap.get((v, u), 0)
+        cap[(u, v)] = cap.get((u, v), 0) + c
+
+    need = {}
+    for c in range(C):
+        need[c] = int(A.cls_len[c] * (A.cls_meet_ptr[c + 1] - A.cls_meet_ptr[c]))
+        for k in range(A.cls_inst_ptr[c], A.cls_inst_ptr[c + 1]):
+            if A.opt_start_ptr[k + 1] > A.opt_start_ptr[k]:
+                edge(c, C + int(A.cls_inst[k]), need[c])
+        if C + I > 0 and adj[c]:
+            edge(source, c, need[c])
+    for i in range(I):
+        edge(C + i, sink, int(T - A.inst_unav[i].sum()))
+    while True:  # Edmonds-Karp
+        parent = {source: None}
+        queue = [source]
+        for u in queue:
+            for v in adj[u]:
+                if v not in parent and cap[(u, v)] > 0:
+                    parent[v] = u
+                    queue.append(v)
+            if sink in parent:
+                break
+        if sink not in parent:
+            break
+        path, v = [], sink
+        while parent[v] is not None:
+            path.append((parent[v], v))
+            v = parent[v]
+        push = min(cap[e] for e in path)
+        for u, v in path:
+            cap[(u, v)] -= push
+            cap[(v, u)] += push
+    reached = set(parent)
+    short_classes = [c for c in range(C) if c in reached and any(C <= v < C + I for v in adj[c])]
+    if not any(cap[(source, c)] > 0 for c in short_classes):
+        return []
+    # Split the cut into parts linked by eligibility, and report those that fall short.
+    out = []
+    seen = set()
+    for start in short_classes:
+        if start in seen:
+            continue
+        part_c, part_i, stack = set(), set(), [start]
+        while stack:
+            u = stack.pop()
+            if u in seen:
+                continue
+            seen.add(u)
+            (part_c if u < C else part_i).add(u)
+            stack.extend(v for v in adj[u] if v in reached and v < C + I and v not in seen)
+        needed = sum(need[c] for c in part_c)
+        available = sum(int(T - A.inst_unav[i - C].sum()) for i in part_i)
+        if needed > available:
+            out.append((sorted(model.inst_ids[i - C] for i in part_i),
+                        sorted(model.class_ids[c] for c in part_c), needed, available))
     return out
 
 

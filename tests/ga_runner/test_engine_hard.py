@@ -133,3 +133,16 @@ def test_pre_analysis_names_impossible_requirements():
     found = {u["class"]: u for u in unsatisfiable(Model(normalize_problem(doc)))}
     assert found["talk"]["reason"] == "the only qualified instructor T3 is never available"
     assert found["labA"]["requirement"] == "room"
+
+
+def test_pre_analysis_names_overloaded_instructors():
+    """T1, free 3 periods, is the only one who can teach the lecture, which needs 4."""
+    doc = base_problem()
+    doc["instructors"][0]["unavailable"] = [[0, 2]]
+    doc["classes"][0]["periods_per_week"] = 4  # the lecture alone needs 4 of T1's 3 free periods
+    found = unsatisfiable(Model(normalize_problem(doc)))
+    assert {"class": None, "requirement": "group",
+            "reason": "group Ga attends 6 periods a week; the week has 4"} in found
+    assert [u for u in found if u["requirement"] == "instructor"] == [{"class": None, "requirement": "instructor", "reason":
+                      "instructor T1 is free for 3 period(s) a week, but the classes only this "
+                      "instructor can teach need 4: lec"}]
