@@ -30,27 +30,25 @@ test-web: .venv/.installed .venv-ga/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} .venv/bin/python -m pytest tests
 
 # The demo runs on embedded defaults: SQLite, and a broker in files under var/ (no Redis needed;
-# set REDIS_URL to use one). A Celery worker runs beside the web server.
-WORKER = .venv/bin/celery -A config worker -Q engine.priority,engine,celery --concurrency 1 --loglevel WARNING
+# set REDIS_URL to use one). A Celery worker (one process, "solo" pool) runs beside the site and
+# is stopped, warmly, when the target ends.
+WORKER = .venv/bin/celery -A config worker -Q engine.priority,engine,celery --pool solo --loglevel WARNING
+WITH_WORKER = $(DEMO_ENV) $(WORKER) & worker=$$!; trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT;
 
 demo: demo-data
 	@echo "Admin: http://127.0.0.1:8000/admin/  (Ctrl-C stops the site and the worker)"
-	trap 'kill 0' EXIT INT TERM; \
-	$(DEMO_ENV) $(WORKER) & \
-	$(DEMO_ENV) .venv/bin/python manage.py runserver --noreload 127.0.0.1:8000
+	$(WITH_WORKER) $(DEMO_ENV) .venv/bin/python manage.py runserver --noreload 127.0.0.1:8000
 
 # The same without a web server: generate the demo timetable end to end, print where it is.
 demo-no-serve: demo-data
-	trap 'kill 0' EXIT INT TERM; \
-	$(DEMO_ENV) $(WORKER) & \
-	$(DEMO_ENV) .venv/bin/python manage.py generate_timetable "Autumn 2026" --org demo-faculty-of-engineering --wait
+	$(WITH_WORKER) $(DEMO_ENV) .venv/bin/python manage.py generate_timetable "Autumn 2026" \
+		--org demo-faculty-of-engineering --time-limit 20 --wait
 
 # Submit → the engine's first progress line, on the demo term with a real worker: the demo's
 # SQLite database, and Redis as the broker when REDIS_URL is set (else the embedded one).
 bench-overhead: demo-data
-	trap 'kill 0' EXIT INT TERM; \
-	$(DEMO_ENV) $(WORKER) & \
-	$(DEMO_ENV) .venv/bin/python manage.py bench_overhead "Autumn 2026" --org demo-faculty-of-engineering --runs 5
+	$(WITH_WORKER) $(DEMO_ENV) .venv/bin/python manage.py bench_overhead "Autumn 2026" \
+		--org demo-faculty-of-engineering --runs 5
 
 demo-data: venvs
 	mkdir -p var
