@@ -19,10 +19,14 @@ pytestmark = pytest.mark.django_db
 
 
 def comparable(document):
-    """A document up to the order of its lists and the generated class ids."""
+    """A document up to the order of its lists (they are sets) and the generated class ids."""
     document = json.loads(json.dumps(document))
     for item in document["classes"]:
         item.pop("id")
+        for key in ("groups", "instructors", "room_features", "unavailable"):
+            item[key] = sorted(item[key])
+    for room in document["rooms"]:
+        room["features"] = sorted(room["features"])
     document["classes"].sort(key=lambda c: (c["course"], c["kind"], c["groups"]))
     for key in ("rooms", "instructors", "groups", "courses"):
         document[key].sort(key=lambda item: item["id"])
@@ -200,3 +204,30 @@ def test_nul_characters_are_refused_not_crashed_on():
     with pytest.raises(TermImportError) as caught:
         term_import_problem(organization=OrganizationFactory(), document=document)
     assert caught.value.messages == ["rooms[2].name: text cannot contain NUL (\\u0000) characters"]
+
+
+def test_four_file_import_round_trips_through_the_problem_document(bench):
+    from ga_runner.formats.four_files import read_four_files_dir
+    from timetabling.services import term_import_four_files
+
+    campus = bench / "campus"
+    raw = {key: json.loads((campus / f"{name}.json").read_text()) for key, name in
+           (("courses", "Course"), ("groups", "Groups"), ("instructors", "Instructors"), ("rooms", "Rooms"))}
+    term = term_import_four_files(organization=OrganizationFactory(), name="campus", **raw)
+    assert comparable(term_problem_document(term=term)) == comparable(read_four_files_dir(campus, name="campus"))
+
+
+def test_bad_four_files_name_the_problem_and_import_nothing(tmp_path, bench):
+    for name in ("Course", "Instructors", "Rooms"):
+        (tmp_path / f"{name}.json").write_text((bench / "campus" / f"{name}.json").read_text())
+    groups = json.loads((bench / "campus" / "Groups.json").read_text())
+    groups[3]["courses"].append("NO SUCH COURSE")
+    del groups[5]["student_count"]
+    (tmp_path / "Groups.json").write_text(json.dumps(groups))
+    OrganizationFactory(slug="campus")
+    with pytest.raises(CommandError) as caught:
+        call_command("import_four_files", str(tmp_path), org="campus", term="Broken")
+    message = str(caught.value)
+    assert "Groups.json[3].courses" in message and "NO SUCH COURSE" in message
+    assert "Groups.json[5]" in message and "student_count" in message
+    assert not Term.objects.exists()
