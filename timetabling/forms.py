@@ -74,7 +74,8 @@ class DayNamesField(forms.CharField):
 
 
 class TermForm(forms.ModelForm):
-    day_names = DayNamesField(help_text="Teaching days in order, separated by commas.")
+    day_names = DayNamesField(help_text="Teaching days in order, separated by commas.",
+                              widget=forms.TextInput(attrs={"size": 80}))
 
     class Meta:
         model = Term
