@@ -62,7 +62,8 @@ def _quote(value: Any) -> str:
         return repr(value)
 
 
-def _type_name(value: Any) -> str:
+def json_type_name(value: Any) -> str:
+    """How a JSON value is named in error messages: 'a string', 'null', 'an object'…"""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -88,12 +89,12 @@ _MISSING = object()
 
 
 def _string(value: Any) -> Optional[str]:
-    return None if isinstance(value, str) else f"must be a string, not {_type_name(value)}"
+    return None if isinstance(value, str) else f"must be a string, not {json_type_name(value)}"
 
 
 def _id(value: Any) -> Optional[str]:
     if not isinstance(value, str):
-        return f"must be a non-empty string, not {_type_name(value)}"
+        return f"must be a non-empty string, not {json_type_name(value)}"
     return None if value else "must be a non-empty string"
 
 
@@ -102,18 +103,18 @@ def _optional_string(value: Any) -> Optional[str]:
 
 
 def _boolean(value: Any) -> Optional[str]:
-    return None if isinstance(value, bool) else f"must be true or false, not {_type_name(value)}"
+    return None if isinstance(value, bool) else f"must be true or false, not {json_type_name(value)}"
 
 
 def _count(value: Any) -> Optional[str]:
     if not _is_int(value):
-        return f"must be a whole number, not {_type_name(value)}"
+        return f"must be a whole number, not {json_type_name(value)}"
     return None if value >= 0 else f"must be 0 or more, not {value}"
 
 
 def _positive(value: Any) -> Optional[str]:
     if not _is_int(value):
-        return f"must be a whole number, not {_type_name(value)}"
+        return f"must be a whole number, not {json_type_name(value)}"
     return None if value >= 1 else f"must be 1 or more, not {value}"
 
 
@@ -126,7 +127,7 @@ def _time(value: Any) -> Optional[str]:
 
 
 def _list(value: Any) -> Optional[str]:
-    return None if isinstance(value, list) else f"must be a list, not {_type_name(value)}"
+    return None if isinstance(value, list) else f"must be a list, not {json_type_name(value)}"
 
 
 _ROOM_FIELDS = {
@@ -199,7 +200,7 @@ class _Validator:
     def fields(self, obj: Any, path: str, spec: dict) -> bool:
         """Check an object's keys and field types; False when it is not an object at all."""
         if not isinstance(obj, dict):
-            self.error(path, f"must be an object, not {_type_name(obj)}")
+            self.error(path, f"must be an object, not {json_type_name(obj)}")
             return False
         for key in obj:
             if key not in spec:
@@ -245,7 +246,7 @@ class _Validator:
             if isinstance(value, str):
                 good.append(value)
             else:
-                self.error(f"{path}.{key}[{index}]", f"must be a string, not {_type_name(value)}")
+                self.error(f"{path}.{key}[{index}]", f"must be a string, not {json_type_name(value)}")
         return good
 
     def references(self, obj: dict, key: str, path: str, known: Dict[str, int], what: str) -> List[str]:
@@ -317,7 +318,7 @@ def validate_problem(doc: Any) -> List[Error]:
     if "weights" in doc:
         weights = doc["weights"]
         if not isinstance(weights, dict):
-            v.error("weights", f"must be an object, not {_type_name(weights)}")
+            v.error("weights", f"must be an object, not {json_type_name(weights)}")
         else:
             for key, value in weights.items():
                 if key not in DEFAULT_WEIGHTS:

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ga_runner import PROBLEM_FORMAT
 from ga_runner.formats import FormatError
-from ga_runner.problem import DEFAULT_WEIGHTS, validate_problem
+from ga_runner.problem import DEFAULT_WEIGHTS, json_type_name, validate_problem
 
 FILE_NAMES = ("Course.json", "Groups.json", "Instructors.json", "Rooms.json")
 
@@ -48,22 +48,6 @@ class _Errors:
         self.items.append({"path": path, "message": message})
 
 
-def _kind_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -78,7 +62,7 @@ class _Record:
         self.is_object = isinstance(obj, dict)
         self.ok = self.is_object  # becomes False at the first problem
         if not self.is_object:
-            errors.add(path, f"must be an object, not {_kind_of(obj)}")
+            errors.add(path, f"must be an object, not {json_type_name(obj)}")
 
     def get(self, key: str, required: bool, check, expected: str, default: Any = None) -> Any:
         if key not in self.obj:
@@ -116,7 +100,7 @@ def _read_availability(value: Any, path: str, errors: _Errors) -> Tuple[Optional
     if not value:
         return None, 0
     if not isinstance(value, dict):
-        errors.add(path, f"must be an object of weekday -> windows, not {_kind_of(value)}")
+        errors.add(path, f"must be an object of weekday -> windows, not {json_type_name(value)}")
         return None, 0
     windows: Dict[str, list] = {}
     read = 0
@@ -126,7 +110,7 @@ def _read_availability(value: Any, path: str, errors: _Errors) -> Tuple[Optional
             errors.add(day_path, f"unknown weekday {json.dumps(day)}")
             continue
         if not isinstance(day_windows, list):
-            errors.add(day_path, f"must be a list of windows, not {_kind_of(day_windows)}")
+            errors.add(day_path, f"must be a list of windows, not {json_type_name(day_windows)}")
             continue
         for index, window in enumerate(day_windows):
             window_path = f"{day_path}[{index}]"
@@ -190,7 +174,7 @@ def _convert(courses: Any, groups: Any, instructors: Any, rooms: Any, name: str,
     errors = _Errors()
     for file_name, value in zip(FILE_NAMES, (courses, groups, instructors, rooms)):
         if not isinstance(value, list):
-            errors.add(file_name, f"must be a list, not {_kind_of(value)}")
+            errors.add(file_name, f"must be a list, not {json_type_name(value)}")
     if errors.items:
         raise FormatError(errors.items)
 
