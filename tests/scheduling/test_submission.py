@@ -68,3 +68,25 @@ def test_viewer_cannot_generate(client):
     client.force_login(viewer)
     client.post(reverse("admin:scheduling_schedulerun_generate", args=[term.pk]))
     assert not ScheduleRun.objects.exists()
+
+
+@pytest.mark.parametrize(("plan", "dedicated", "queue"), [("free", "", "engine"), ("pro", "", "engine.priority"),
+                                                          ("enterprise", "", "engine.priority"),
+                                                          ("enterprise", "engine.org.uni", "engine.org.uni")])
+def test_runs_go_to_their_plans_queue(plan, dedicated, queue):
+    user = UserFactory()
+    organization = user.organization
+    organization.plan, organization.dedicated_queue = plan, dedicated
+    organization.save()
+    # The test's transaction never commits, so no message is actually sent.
+    run = services.run_submit(term=TermFactory(organization=organization), user=user, time_limit=5)
+    assert run.queue == queue
+
+
+def test_only_enterprise_organizations_have_a_dedicated_queue():
+    from django.core.exceptions import ValidationError
+
+    organization = UserFactory().organization
+    organization.dedicated_queue = "engine.org.x"
+    with pytest.raises(ValidationError, match="Only enterprise organizations"):
+        organization.full_clean()
