@@ -1,10 +1,11 @@
 """The memetic genetic algorithm: DEAP drives the population, numba kernels improve offspring.
 
-Each individual is a complete timetable with its incremental cost bookkeeping (kernels.State).
-A generation selects parents by tournament, recombines them class by class, perturbs some, and
-improves every child by a burst of simulated annealing whose temperature follows one schedule
-over the whole run; the best of parents and children survive (mu + lambda). Fitness is
-(hard, soft), compared lexicographically, so any feasible timetable beats any infeasible one.
+Each individual is a complete timetable with its incremental cost bookkeeping (kernels.State)
+and is one simulated-annealing walk. A generation lets every walk continue by one burst (tournament
+selection copies better walks over worse ones), and sometimes recombines two walks class by
+class into a child that replaces the worst walk if it is better. Fitness is (hard, soft),
+compared lexicographically, so any feasible timetable beats any infeasible one; the hall of
+fame holds the answer. docs/engine.md explains the choices and their measured effect.
 """
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ class Search:
         self.A = model.arrays
         self.rng = random.Random(seed)
         random.seed(seed)  # DEAP's selection operators draw from the global generator
-        self.pop_size = max(2, pop_size)
+        self.pop_size = pop_size
         self.generations = generations
         self.time_limit = time_limit
         self.should_stop = should_stop
@@ -74,7 +75,6 @@ class Search:
 
         tb = base.Toolbox()
         tb.register("individual", self._new_individual)
-        tb.register("population", tools.initRepeat, list, tb.individual)
         tb.register("evaluate", lambda ind: (int(ind.state.cost[:K.N_HARD].sum()),
                                              int(ind.state.cost[K.N_HARD:].sum())))
         tb.register("clone", _clone)
