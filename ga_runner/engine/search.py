@@ -187,7 +187,7 @@ class Search:
         self.evaluations += len(pop)
         self.search_start = self.elapsed()
         self._record(pop)
-        while not self._done():
+        while self.A.dims[4] > 0 and not self._done():  # no meetings: nothing to search
             # The bursts of this generation cool from here to where the next one starts.
             now = self.elapsed()
             gen_time = (now - self.search_start) / max(1, self.generation)

@@ -120,3 +120,12 @@ def test_converters_and_to_sol_run_without_the_scientific_stack(tmp_path):
     run = cli("to-sol", tmp_path / "out" / "schedule.json")
     assert run.returncode == 0, run.stderr
     assert len(run.stdout.splitlines()) == 16  # toy.ctt has 16 lectures
+
+
+def test_a_problem_without_classes_gives_an_empty_timetable(tmp_path, write_problem):
+    doc = random_problem(1)
+    doc["classes"] = []
+    run = cli("solve", write_problem(doc), "--out", tmp_path, "--generations", "2")
+    assert run.returncode == 0, run.stderr
+    result = json.loads((tmp_path / "schedule.json").read_text())
+    assert result["assignments"] == [] and result["hard"] == 0
