@@ -1,5 +1,5 @@
 """Benchmark: `python -m ga_runner.bench [--time-limit S] [--instances comp01,...] [--campus]
-[--out DIR]`.
+[--campus-time-limit S] [--out DIR]`.
 
 Each instance runs as a real `solve` subprocess pinned to one core; the table shows hard and
 soft cost, the ITC-2007 README's reference columns (competition winner, best known), the ratio
@@ -63,6 +63,8 @@ def main(argv=None) -> int:
     parser.add_argument("--instances", default=",".join(ITC_INSTANCES),
                         help="comma-separated ITC-2007 instances (default comp01..comp07)")
     parser.add_argument("--campus", action="store_true", help="also solve the campus data")
+    parser.add_argument("--campus-time-limit", type=float, default=110.0,
+                        help="seconds for the campus (default 110: its target is 120 s)")
     parser.add_argument("--out", default=str(REPO / "bench-out"), help="output directory")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--bench-dir", default=str(DEFAULT_BENCH), help="the shared bench folder")
@@ -77,9 +79,10 @@ def main(argv=None) -> int:
     refs = reference_results(bench / "itc2007" / "README.md")
     names = [n for n in args.instances.split(",") if n]
     rows = []
-    print("| instance | hard | soft | ITC-2007 winner | best known | soft / winner "
-          "| feasible after s | seconds | peak MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    if names:
+        print("| instance | hard | soft | ITC-2007 winner | best known | soft / winner "
+              "| feasible after s | seconds | peak MB |")
+        print("|---|---|---|---|---|---|---|---|---|")
     for name in names:
         problem = out / (name + ".json")
         doc = ctt_to_problem((bench / "itc2007" / (name + ".ctt")).read_text(), name)
@@ -101,8 +104,8 @@ def main(argv=None) -> int:
     if args.campus:
         problem = out / "campus.json"
         problem.write_text(json.dumps(read_four_files_dir(bench / "campus", name="campus")))
-        row = {"instance": "campus", **run_instance(problem, out / "campus", args.time_limit,
-                                                     args.seed)}
+        row = {"instance": "campus", **run_instance(problem, out / "campus",
+                                                     args.campus_time_limit, args.seed)}
         result = json.loads((out / "campus" / "schedule.json").read_text())
         row["cost"] = result["cost"]
         row["unsatisfiable"] = result["unsatisfiable"]
