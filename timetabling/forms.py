@@ -13,6 +13,9 @@ class SlotGridWidget(forms.Widget):
 
     template_name = "timetabling/widgets/slot_grid.html"
 
+    class Media:
+        css = {"all": ["timetabling/slot-grid.css"]}
+
     def __init__(self, day_names=(), period_names=(), attrs=None):
         super().__init__(attrs)
         self.day_names = list(day_names)

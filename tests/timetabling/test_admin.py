@@ -133,3 +133,9 @@ def test_cross_object_problems_are_listed_on_the_term_page(client, planner_a):
     page = client.get(admin_url(Term, "change", term.pk)).content.decode()
     assert "CHEM/practical: no qualified instructor." in page
     assert "CHEM/practical: no Lab room has Fume hood." in page
+
+
+def test_admin_is_branded_and_grids_are_styled(client, planner_a):
+    room = RoomFactory(term=TermFactory(organization=planner_a.organization))
+    page = client.get(admin_url(Room, "change", room.pk)).content.decode()
+    assert "Timetabling back office" in page and "timetabling/slot-grid.css" in page
