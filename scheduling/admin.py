@@ -10,16 +10,9 @@ from django.views.decorators.http import require_POST
 from accounts.admin_scoping import OrganizationScopingMixin, organization_filter
 from scheduling import selectors, services
 from scheduling.grids import timetable_grids
-from scheduling.models import ScheduleRun
+from scheduling.models import RUN_OUTPUTS, ScheduleRun
 from timetabling.models import Term
 
-DOWNLOADS = {
-    "xlsx": ("workbook_file", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "json": ("schedule_file", "application/json"),
-    "calendar": ("calendar_file", "image/png"),
-    "convergence": ("convergence_file", "image/png"),
-    "zip": ("archive_file", "application/zip"),
-}
 
 
 def submit_from_admin(request, term):
@@ -96,9 +89,9 @@ class ScheduleRunAdmin(OrganizationScopingMixin, admin.ModelAdmin):
 
     def download_view(self, request, run_id, kind):
         run = self._run(request, run_id)
-        if kind not in DOWNLOADS:
-            raise Http404(f"Unknown download {kind!r}; one of {', '.join(DOWNLOADS)}.")
-        field, content_type = DOWNLOADS[kind]
+        if kind not in RUN_OUTPUTS:
+            raise Http404(f"Unknown download {kind!r}; one of {', '.join(RUN_OUTPUTS)}.")
+        field, content_type = RUN_OUTPUTS[kind]
         stored = getattr(run, field)
         if not stored:
             raise Http404("This run has no such file (yet).")
@@ -114,7 +107,7 @@ class ScheduleRunAdmin(OrganizationScopingMixin, admin.ModelAdmin):
                 status_url=reverse("admin:scheduling_schedulerun_status", args=[run.pk]),
                 cancel_url=reverse("admin:scheduling_schedulerun_cancel", args=[run.pk]),
                 downloads={kind: reverse("admin:scheduling_schedulerun_download", args=[run.pk, kind])
-                           for kind, (field, _) in DOWNLOADS.items() if getattr(run, field)},
+                           for kind, (field, _) in RUN_OUTPUTS.items() if getattr(run, field)},
                 can_cancel=run.is_active and request.user.can_edit,
                 grids=self._grids(run),
             )

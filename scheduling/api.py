@@ -16,7 +16,7 @@ from pydantic import HttpUrl, PositiveInt, model_validator
 from accounts.permissions import require_editor
 from config.fields import Id
 from scheduling import selectors, services
-from scheduling.models import ScheduleRun
+from scheduling.models import RUN_OUTPUTS, ScheduleRun
 from scheduling.webhooks import WebhookURLRefused, webhook_url_check
 from timetabling import selectors as term_selectors
 from timetabling.models import Term
@@ -25,13 +25,6 @@ from timetabling.services import term_create_from_data
 
 router = Router(tags=["schedules"])
 
-DOWNLOADS = {
-    "json": ("schedule_file", "application/json"),
-    "xlsx": ("workbook_file", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "png": ("calendar_file", "image/png"),
-    "convergence": ("convergence_file", "image/png"),
-    "zip": ("archive_file", "application/zip"),
-}
 
 
 class RunConfig(Schema):
@@ -180,7 +173,7 @@ def schedule_detail(request, run_id: Id):
         for m in run.meetings.all()
     ]
     return dict(run_out(run), cost=run.cost, violations=run.violations, unsatisfiable=run.unsatisfiable,
-                assignments=assignments, downloads=[kind for kind, (field, _) in DOWNLOADS.items() if getattr(run, field)])
+                assignments=assignments, downloads=[kind for kind, (field, _) in RUN_OUTPUTS.items() if getattr(run, field)])
 
 
 @router.get("/{run_id}/status", response=RunStatusOut)
@@ -191,7 +184,7 @@ def schedule_status(request, run_id: Id):
 @router.get("/{run_id}/download")
 def schedule_download(request, run_id: Id, format: Literal["json", "xlsx", "png", "convergence", "zip"] = "json"):
     run = _run(request, run_id)
-    field, content_type = DOWNLOADS[format]
+    field, content_type = RUN_OUTPUTS[format]
     stored = getattr(run, field)
     if not stored:
         raise HttpError(409, f"Run {run.pk} has no {format} output ({run.status}).")

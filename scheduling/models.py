@@ -13,6 +13,16 @@ class RunQuerySet(models.QuerySet):
         return self.filter(status__in=ScheduleRun.ACTIVE_STATUSES)
 
 
+# A run's downloadable outputs: the format clients ask for, the field holding it, its content type.
+RUN_OUTPUTS = {
+    "json": ("schedule_file", "application/json"),
+    "xlsx": ("workbook_file", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "png": ("calendar_file", "image/png"),
+    "convergence": ("convergence_file", "image/png"),
+    "zip": ("archive_file", "application/zip"),
+}
+
+
 def run_output_path(run, filename):
     return f"runs/{run.organization_id}/{run.pk}/{filename}"
 

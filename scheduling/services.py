@@ -18,13 +18,12 @@ from django.utils import timezone
 from config.logging import run_logger
 from ga_runner.problem import validate_problem
 from scheduling.excel import timetable_workbook_bytes
-from scheduling.models import ScheduledMeeting, ScheduleRun
+from scheduling.models import RUN_OUTPUTS, ScheduledMeeting, ScheduleRun
 from scheduling.webhooks import SIGNATURE_HEADER, webhook_body, webhook_signature, webhook_url_check
 from timetabling.models import Term
 from timetabling.selectors import term_problem_document
 
 Status = ScheduleRun.Status
-OUTPUT_FIELDS = ("schedule_file", "calendar_file", "convergence_file", "workbook_file", "archive_file")
 
 
 class RunRefused(Exception):
@@ -278,7 +277,7 @@ def runs_expire_outputs():
     cutoff = timezone.now() - timedelta(days=settings.RUN_RETENTION_DAYS)
     expired = []
     for run in ScheduleRun.objects.filter(finished_at__lt=cutoff, expired_at__isnull=True):
-        for field in OUTPUT_FIELDS:
+        for field, _ in RUN_OUTPUTS.values():
             getattr(run, field).delete(save=False)
         run.expired_at = timezone.now()
         run.save()

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from scheduling.selectors import run_status
+
 SIGNATURE_HEADER = "X-Timetable-Signature"
 
 
@@ -44,19 +46,7 @@ def webhook_signature(secret, body):
 
 
 def webhook_payload(run):
-    return {
-        "event": "run.ended",
-        "run": {
-            "id": run.pk,
-            "term_id": run.term_id,
-            "status": run.status,
-            "hard": run.best_hard,
-            "soft": run.best_soft,
-            "error": run.error,
-            "started_at": run.started_at.isoformat() if run.started_at else None,
-            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        },
-    }
+    return {"event": "run.ended", "run": dict(run_status(run=run), term_id=run.term_id)}
 
 
 def webhook_body(run):

@@ -83,13 +83,13 @@ def test_submit_succeeds_with_rows_downloads_and_workbook(client, planner, setti
     assert len(rows) == sum(c["periods_per_week"] // c["block_length"] for c in run.problem["classes"])
 
     types = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "json": "application/json",
-             "calendar": "image/png", "convergence": "image/png", "zip": "application/zip"}
+             "png": "image/png", "convergence": "image/png", "zip": "application/zip"}
     bodies = {}
     for kind, content_type in types.items():
         download = client.get(reverse("admin:scheduling_schedulerun_download", args=[run.pk, kind]))
         assert (download.status_code, download["Content-Type"]) == (200, content_type)
         bodies[kind] = download.getvalue()
-    assert bodies["calendar"].startswith(b"\x89PNG") and bodies["zip"].startswith(b"PK")
+    assert bodies["png"].startswith(b"\x89PNG") and bodies["zip"].startswith(b"PK")
     workbook = load_workbook(BytesIO(bodies["xlsx"]))
     assert {"Assignments", "Quality"} <= set(workbook.sheetnames)
     assert any(name.startswith("G ") for name in workbook.sheetnames)
