@@ -71,9 +71,10 @@ def write_convergence(path: str, history: list, title: str) -> None:
     plt.close(fig)
 
 
-def write_calendars(out_dir: str, model: Model, items: list) -> list:
+def write_calendars(out_dir: str, model: Model, items: list, max_pages=None) -> list:
     """One weekly grid per top-level group (with everything its subgroups attend), twelve per
-    image: calendar.png, then calendar-2.png, ... Returns the file names written."""
+    image: calendar.png, then calendar-2.png, ... (at most max_pages). Returns the file names
+    written."""
     parents = {g["id"]: g.get("parent") for g in model.groups}
 
     def root(g):
@@ -88,6 +89,7 @@ def write_calendars(out_dir: str, model: Model, items: list) -> list:
             by_root[g].append(it)
     shown = [g for g in roots if by_root[g]] or roots[:1]
     pages = [shown[k:k + GROUPS_PER_PAGE] for k in range(0, len(shown), GROUPS_PER_PAGE)] or [[]]
+    pages = pages[:max_pages]
     names = []
     for n, page in enumerate(pages):
         name = "calendar.png" if n == 0 else "calendar-%d.png" % (n + 1)

@@ -80,7 +80,9 @@ def solve(problem_path: str, out_dir: str, pop_size: int, generations, time_limi
         impossible,
         {"seed": seed, "generations": search.generation, "evaluations": search.evaluations,
          "elapsed": elapsed})
-    write_calendars(out_dir, model, items)
+    # Stopped runs draw only the first calendar page: each page costs about a second on a big
+    # campus, and a stopped run should exit promptly.
+    write_calendars(out_dir, model, items, max_pages=1 if status == "stopped" else None)
     write_convergence(os.path.join(out_dir, "convergence.png"), search.history,
                       model.name or os.path.basename(problem_path))
     emit({"event": "result", "status": status, "hard": result["hard"], "soft": result["soft"],
