@@ -34,5 +34,11 @@ COPY requirements/base.txt requirements/base.txt
 RUN pip install -r requirements/base.txt
 COPY . .
 
+# numba compiles the engine's kernels on first use (40–90 s); solving a tiny problem here puts
+# them in a cache the runs read, so the first run of a new worker starts as fast as any other.
+ENV NUMBA_CACHE_DIR=/opt/ga/numba-cache
+RUN /opt/ga/bin/python -m ga_runner solve docker/warmup-problem.json --out /tmp/warmup --generations 2 \
+    && rm -rf /tmp/warmup && chown -R app:app /opt/ga/numba-cache
+
 # The command, with the queues to consume, is in docker-compose.yml.
 USER app
