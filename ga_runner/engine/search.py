@@ -21,8 +21,12 @@ from .model import Model
 # Annealing temperatures at the start and the end of a run, in units of soft cost.
 TEMP_START = 3.0
 TEMP_END = 0.05
-# A hard violation costs this much soft cost inside the annealing.
+# A hard violation costs this much soft cost in the greedy construction.
 HARD_WEIGHT = 40
+# ... and inside the annealing of a feasible timetable: so much that a walk practically never
+# trades a violation for soft cost (on comp05 one room-capacity saving can exceed 40, and a walk
+# that slipped back into infeasibility let its soft cost grow while it repaired).
+ANNEAL_HARD_WEIGHT = 1000
 CROSSOVER_PROB = 0.2
 MUTATION_PROB = 0.5
 CONSTRUCT_ROOMS = 8
@@ -174,7 +178,7 @@ class Search:
         return (ind,)
 
     def _improve(self, ind, temp_hi, temp_lo):
-        K.anneal(self.A, ind.state, self.ls_iters, temp_hi, temp_lo, HARD_WEIGHT,
+        K.anneal(self.A, ind.state, self.ls_iters, temp_hi, temp_lo, ANNEAL_HARD_WEIGHT,
                  self._kernel_seed())
         self.evaluations += self.ls_iters
 
