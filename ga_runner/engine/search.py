@@ -19,7 +19,7 @@ from . import kernels as K
 from .model import Model
 
 # Annealing temperatures at the start and the end of a run, in units of soft cost.
-TEMP_START = 3.0
+TEMP_START = 6.0
 TEMP_END = 0.05
 # A hard violation costs this much soft cost in the greedy construction.
 HARD_WEIGHT = 40
