@@ -13,7 +13,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -35,7 +35,6 @@ class EngineOutcome:
     result_line: dict | None = None
     error_line: dict | None = None
     stderr_tail: str = ""
-    lines: list = field(default_factory=list)
 
 
 def engine_command(run, problem_path, output_dir):
@@ -77,7 +76,7 @@ def supervise(run, workdir):
         started = time.monotonic()
         deadline = started + run.max_seconds
         stop_reason, stop_sent_at, last_update, latest, pending = None, None, 0.0, None, b""
-        outcome_lines = []
+        result_line = error_line = None
         log.info("engine started", extra={"pid": process.pid, "command": process.args})
         services.run_progress_record(run_id=run.pk, task_id=run.celery_task_id, pid=process.pid)
         while True:
@@ -93,9 +92,12 @@ def supervise(run, workdir):
                         line = json.loads(raw)
                     except ValueError:
                         continue
-                    outcome_lines.append(line)
                     if line.get("event") == "progress":
                         latest = line
+                    elif line.get("event") == "result":
+                        result_line = line
+                    elif line.get("event") == "error" and error_line is None:
+                        error_line = line
             now = time.monotonic()
             if now - last_update >= 1.0:
                 last_update = now
@@ -121,9 +123,8 @@ def supervise(run, workdir):
         stderr.seek(0)
         tail = b"\n".join(stderr.read().splitlines()[-STDERR_TAIL_LINES:]).decode("utf-8", "replace")
     return EngineOutcome(
-        returncode=returncode, stop_reason=stop_reason, stderr_tail=tail, lines=outcome_lines,
-        result_line=next((l for l in reversed(outcome_lines) if l.get("event") == "result"), None),
-        error_line=next((l for l in outcome_lines if l.get("event") == "error"), None),
+        returncode=returncode, stop_reason=stop_reason, stderr_tail=tail, result_line=result_line,
+        error_line=error_line,
     )
 
 

@@ -226,9 +226,9 @@ def _model_errors(exc, prefix):
     ]
 
 
-def _checked_save(obj, prefix, errors, exclude=None):
+def _checked_save(obj, prefix, errors):
     try:
-        obj.full_clean(exclude=exclude, validate_unique=True)
+        obj.full_clean()
     except ValidationError as exc:
         errors.extend(_model_errors(exc, prefix))
         return False
