@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("solve", help="timetable a problem document")
     p.add_argument("problem", help="PROBLEM.json (timetable-problem/1)")
     p.add_argument("--out", required=True, help="directory for schedule.json and the plots")
-    p.add_argument("--pop-size", type=_positive_int, default=4, help="population size (default 4)")
+    p.add_argument("--pop-size", type=_positive_int, default=2, help="population size (default 2)")
     p.add_argument("--generations", type=_positive_int, help="stop after this many generations")
     p.add_argument("--time-limit", type=_positive_float,
                    help="stop after this many seconds (default 60 when --generations is absent)")

@@ -22,6 +22,11 @@ if not os.access(os.path.dirname(__file__), os.W_OK) and "NUMBA_CACHE_DIR" not i
 from numba import njit  # noqa: E402
 
 N_HARD = 6
+# Share of the moves from a feasible timetable that are Kempe-chain swaps, and the longest chain.
+KEMPE_FROM, KEMPE_TO = 0.45, 0.55
+KEMPE_MAX = 64
+# Share of the moves from an infeasible timetable that are min-conflicts repairs.
+REPAIR_SHARE = 0.1
 N_COST = 13
 # Cost vector indices.
 CONFLICTS, CLASS_OVERLAPS, ROOM_OCCUPANCY, AVAILABILITY, ROOM_SUITABILITY, NO_INSTRUCTOR = range(6)
@@ -257,9 +262,26 @@ def _placement_violations(cost):
 
 
 @njit(cache=True)
-def _random_room(A, c):
-    r0 = A.cls_room_ptr[c]
-    return A.cls_room[r0 + np.random.randint(A.cls_room_ptr[c + 1] - r0)]
+def _free_room(A, S, m, s1):
+    """A random suitable room that is free and available for meeting m's block at start s1
+    (m's own occupancy aside), or any suitable room when none is."""
+    c = A.meet_cls[m]
+    ln = A.cls_len[c]
+    s0 = S.m_start[m]
+    r0 = S.m_room[m]
+    p0 = A.cls_room_ptr[c]
+    n = A.cls_room_ptr[c + 1] - p0
+    off = np.random.randint(n)
+    for q in range(n):
+        r = A.cls_room[p0 + (off + q) % n]
+        free = True
+        for t in range(s1, s1 + ln):
+            if A.room_unav[r, t] or S.occ_r[r, t] - (1 if r == r0 and s0 <= t < s0 + ln else 0) > 0:
+                free = False
+                break
+        if free:
+            return r
+    return A.cls_room[p0 + off]
 
 
 @njit(cache=True)
@@ -314,9 +336,10 @@ def _in_violation(A, S, m):
 
 
 @njit(cache=True)
-def _would_break(A, S, m, s1, r1):
+def _would_break(A, S, m, s1, r1, x):
     """For a timetable without hard violations: whether moving meeting m to (s1, r1) would
-    create one. Cheap (no bookkeeping), so such moves are skipped instead of tried and undone."""
+    create one, with meeting x (or none if x < 0) taken out first, as in a swap. Cheap (no
+    bookkeeping), so such moves are skipped instead of tried and undone."""
     c = A.meet_cls[m]
     if A.cls_room_bad[c, r1]:
         return True
@@ -324,18 +347,35 @@ def _would_break(A, S, m, s1, r1):
     s0 = S.m_start[m]
     r0 = S.m_room[m]
     i = S.c_inst[c]
+    cx = A.meet_cls[x] if x >= 0 else -1
+    sx = S.m_start[x] if x >= 0 else -1
+    ex = sx + A.cls_len[cx] if x >= 0 else -1
+    rx = S.m_room[x] if x >= 0 else -1
+    x_clashes = x >= 0 and cx != c and _clashes(A, S, c, cx, i)
     for t in range(s1, s1 + ln):
-        if A.room_unav[r1, t]:
+        if A.room_unav[r1, t] or A.cls_unav[c, t] or (i >= 0 and A.inst_unav[i, t]):
             return True
-        if s0 <= t < s0 + ln:  # m already holds t: only its room changes
-            if r1 != r0 and S.occ_r[r1, t] > 0:
-                return True
+        own = s0 <= t < s0 + ln  # m itself holds t now
+        gone = sx <= t < ex      # x holds t now and leaves
+        rooms = S.occ_r[r1, t] - (1 if own and r1 == r0 else 0) - (1 if gone and rx == r1 else 0)
+        if rooms > 0:
+            return True
+        if own:  # m already holds t: no new clash there
             continue
-        if S.occ_c[c, t] > 0 or S.occ_r[r1, t] > 0 or A.cls_unav[c, t]:
+        if S.occ_c[c, t] - (1 if gone and cx == c else 0) > 0:
             return True
-        if i >= 0 and A.inst_unav[i, t]:
+        if _conflicts_at(A, S, c, i, t) - (1 if gone and x_clashes else 0) > 0:
             return True
-        if _conflicts_at(A, S, c, i, t) > 0:
+    return False
+
+
+@njit(cache=True)
+def _clashes(A, S, c, c2, i):
+    """Whether class c2 clashes with class c taught by i: a shared leaf group or instructor."""
+    if i >= 0 and S.c_inst[c2] == i:
+        return True
+    for k in range(A.cls_nb_ptr[c], A.cls_nb_ptr[c + 1]):
+        if A.cls_nb[k] == c2:
             return True
     return False
 
@@ -380,16 +420,157 @@ def _pick_start(A, c, ln, i):
 
 
 @njit(cache=True)
-def _move_class(A, S, c, j, new_starts):
-    """Give class c instructor j and put its meetings at new_starts (rooms kept)."""
+def _move_class(A, S, c, j, new_starts, new_rooms):
+    """Give class c instructor j and put its meetings at new_starts in new_rooms; new_starts < 0
+    means: wherever the meeting then clashes least."""
     m0 = A.cls_meet_ptr[c]
-    m1 = A.cls_meet_ptr[c + 1]
-    rooms = S.m_room[m0:m1].copy()
-    for m in range(m0, m1):
-        place(A, S, m, S.m_start[m], rooms[m - m0], -1)
+    for m in range(m0, A.cls_meet_ptr[c + 1]):
+        place(A, S, m, S.m_start[m], S.m_room[m], -1)
     S.c_inst[c] = j
-    for m in range(m0, m1):
-        place(A, S, m, new_starts[m - m0], rooms[m - m0], 1)
+    for m in range(m0, A.cls_meet_ptr[c + 1]):
+        s, r = new_starts[m - m0], new_rooms[m - m0]
+        if s < 0:
+            s, r = _least_violating(A, S, m)
+        place(A, S, m, s, r, 1)
+
+
+@njit(cache=True, inline="always")
+def _meeting_at(A, S, c, t):
+    """The meeting of class c that covers slot t (the class is present there)."""
+    for m in range(A.cls_meet_ptr[c], A.cls_meet_ptr[c + 1]):
+        s = S.m_start[m]
+        if s <= t < s + A.cls_len[c]:
+            return m
+    return -1
+
+
+@njit(cache=True)
+def _kempe_chain(A, S, m, pair, chain, side, in_chain):
+    """The Kempe chain of meeting m between the starts pair[0] (its own) and pair[1]: m, every
+    meeting at pair[1] that clashes with it (shared leaf group, instructor or class), every
+    meeting at pair[0] clashing with those, and so on; side[k] says where chain[k] is now.
+    Returns the chain's length, or -1 when a clashing meeting has another block shape (it could
+    not simply trade places) or the chain outgrows the buffers."""
+    ln = A.cls_len[A.meet_cls[m]]
+    in_chain[m] = True
+    chain[0] = m
+    side[0] = 0
+    n = 1
+    head = 0
+    ok = True
+    while head < n and ok:
+        x = chain[head]
+        cx = A.meet_cls[x]
+        i = S.c_inst[cx]
+        to_side = 1 - side[head]
+        to = pair[to_side]
+        for t in range(to, to + ln):
+            # Candidates present at t: the class itself, classes sharing a leaf, the instructor's.
+            q = -1
+            q_end = A.cls_nb_ptr[cx + 1] - A.cls_nb_ptr[cx]
+            if i >= 0 and S.pres_i[i, t] > 0:
+                q_end += A.inst_cls_ptr[i + 1] - A.inst_cls_ptr[i]
+            while ok and q < q_end:
+                if q < 0:
+                    c2 = cx
+                elif q < A.cls_nb_ptr[cx + 1] - A.cls_nb_ptr[cx]:
+                    c2 = A.cls_nb[A.cls_nb_ptr[cx] + q]
+                else:
+                    c2 = A.inst_cls[A.inst_cls_ptr[i] + q - (A.cls_nb_ptr[cx + 1] - A.cls_nb_ptr[cx])]
+                    if c2 == cx or S.c_inst[c2] != i:
+                        c2 = -1
+                q += 1
+                if c2 < 0 or S.occ_c[c2, t] == 0:
+                    continue
+                y = _meeting_at(A, S, c2, t)
+                if in_chain[y]:
+                    continue
+                if S.m_start[y] != to or A.cls_len[c2] != ln or n == chain.shape[0]:
+                    ok = False
+                    break
+                in_chain[y] = True
+                chain[n] = y
+                side[n] = to_side
+                n += 1
+            if not ok:
+                break
+        head += 1
+    for k in range(n):
+        in_chain[chain[k]] = False
+    return n if ok else -1
+
+
+@njit(cache=True)
+def _kempe_apply(A, S, chain, side, n, pair, rooms):
+    """Move every chain meeting to the other start of the pair; each keeps its room when that
+    is free there, else takes a free suitable room. `rooms` receives the rooms they had."""
+    for k in range(n):
+        y = chain[k]
+        rooms[k] = S.m_room[y]
+        place(A, S, y, S.m_start[y], rooms[k], -1)
+    for k in range(n):
+        y = chain[k]
+        to = pair[1 - side[k]]
+        r = rooms[k]
+        for t in range(to, to + A.cls_len[A.meet_cls[y]]):
+            if S.occ_r[r, t] > 0 or A.room_unav[r, t]:
+                r = _free_room(A, S, y, to)
+                break
+        place(A, S, y, to, r, 1)
+
+
+@njit(cache=True)
+def _kempe_undo(A, S, chain, side, n, pair, rooms):
+    for k in range(n):
+        y = chain[k]
+        place(A, S, y, S.m_start[y], S.m_room[y], -1)
+    for k in range(n):
+        place(A, S, chain[k], pair[side[k]], rooms[k], 1)
+
+
+@njit(cache=True)
+def _least_violating(A, S, m):
+    """For meeting m, already taken out: the start and room where it would take part in the
+    fewest hard violations (clashes, availability, no free suitable room), ties broken at
+    random, among the starts where its class, instructor and a suitable room are available
+    (all starts of its length when there are none)."""
+    c = A.meet_cls[m]
+    ln = A.cls_len[c]
+    i = S.c_inst[c]
+    k = _option(A, c, i) if i >= 0 else -1
+    if k >= 0 and A.opt_start_ptr[k + 1] > A.opt_start_ptr[k]:
+        arr, p0, p1 = A.opt_start, A.opt_start_ptr[k], A.opt_start_ptr[k + 1]
+    else:
+        arr, p0, p1 = A.len_start, A.len_start_ptr[ln], A.len_start_ptr[ln + 1]
+    best = 1 << 30
+    best_s = -1
+    best_r = -1
+    ties = 0
+    for q in range(p0, p1):
+        s = arr[q]
+        v = 0
+        for t in range(s, s + ln):
+            v += S.occ_c[c, t] + _conflicts_at(A, S, c, i, t) + A.cls_unav[c, t]
+            if i >= 0:
+                v += A.inst_unav[i, t]
+        if v > best:
+            continue
+        r = _free_room(A, S, m, s)
+        for t in range(s, s + ln):
+            if S.occ_r[r, t] > 0 or A.room_unav[r, t]:
+                v += 1
+                break
+        if v < best:
+            best = v
+            best_s = s
+            best_r = r
+            ties = 1
+        elif v == best:
+            ties += 1
+            if np.random.randint(ties) == 0:
+                best_s = s
+                best_r = r
+    return best_s, best_r
 
 
 @njit(cache=True)
@@ -427,6 +608,11 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
     cur_s = weighted(S.cost, 0)
     cooling = (temp1 / temp0) ** (1.0 / max(1, n_iter))
     temp = temp0 / cooling
+    chain = np.empty(min(M, KEMPE_MAX), np.int64)
+    side = np.empty(min(M, KEMPE_MAX), np.int64)
+    rooms = np.empty(min(M, KEMPE_MAX), np.int64)
+    in_chain = np.zeros(M, np.bool_)
+    pair = np.empty(2, np.int64)
     for it in range(n_iter):
         temp *= cooling
         feasible = _placement_violations(S.cost) == 0
@@ -436,7 +622,18 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
         s0 = S.m_start[m]
         r0 = S.m_room[m]
         u = np.random.random()
-        if u < 0.3:
+        if not feasible and u < REPAIR_SHARE:
+            # Min-conflicts repair: the meeting goes where it clashes least.
+            place(A, S, m, s0, r0, -1)
+            s1, r1 = _least_violating(A, S, m)
+            place(A, S, m, s1, r1, 1)
+            if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+                cur_h = _placement_violations(S.cost)
+                cur_s = weighted(S.cost, 0)
+            else:
+                place(A, S, m, s1, r1, -1)
+                place(A, S, m, s0, r0, 1)
+        elif u < 0.3:
             p0 = A.len_meet_ptr[ln]
             n = A.len_meet_ptr[ln + 1] - p0
             m2 = A.len_meet[p0 + np.random.randint(n)]
@@ -445,6 +642,8 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
             s2 = S.m_start[m2]
             r2 = S.m_room[m2]
             if s2 == s0 and r2 == r0:
+                continue
+            if feasible and (_would_break(A, S, m, s2, r2, m2) or _would_break(A, S, m2, s0, r0, m)):
                 continue
             place(A, S, m, s0, r0, -1)
             place(A, S, m2, s2, r2, -1)
@@ -467,26 +666,46 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
                 continue
             m0 = A.cls_meet_ptr[c]
             old_starts = S.m_start[m0:A.cls_meet_ptr[c + 1]].copy()
+            old_rooms = S.m_room[m0:A.cls_meet_ptr[c + 1]].copy()
             new_starts = old_starts.copy()
+            # While infeasible, half the time every meeting goes where it then clashes least.
+            repair = not feasible and np.random.random() < 0.5
             for k in range(new_starts.shape[0]):
-                if np.random.random() < 0.5:
+                if repair:
+                    new_starts[k] = -1
+                elif np.random.random() < 0.5:
                     new_starts[k] = _pick_start(A, c, ln, j)
-            _move_class(A, S, c, j, new_starts)
+            _move_class(A, S, c, j, new_starts, old_rooms)
             if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
                 cur_h = _placement_violations(S.cost)
                 cur_s = weighted(S.cost, 0)
             else:
-                _move_class(A, S, c, i0, old_starts)
+                _move_class(A, S, c, i0, old_starts, old_rooms)
+        elif feasible and KEMPE_FROM <= u < KEMPE_TO:
+            # Trade places with everything that clashes at the new start, transitively.
+            pair[0] = s0
+            pair[1] = _pick_start(A, c, ln, S.c_inst[c])
+            if pair[1] < s0 + ln and s0 < pair[1] + ln:
+                continue
+            n = _kempe_chain(A, S, m, pair, chain, side, in_chain)
+            if n < 0:
+                continue
+            _kempe_apply(A, S, chain, side, n, pair, rooms)
+            if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+                cur_h = _placement_violations(S.cost)
+                cur_s = weighted(S.cost, 0)
+            else:
+                _kempe_undo(A, S, chain, side, n, pair, rooms)
         else:
             if u < 0.45:
                 s1 = s0
-                r1 = _random_room(A, c)
+                r1 = _free_room(A, S, m, s0)
             else:
-                r1 = r0 if np.random.random() < 0.5 else _random_room(A, c)
                 s1 = _pick_start(A, c, ln, S.c_inst[c])
+                r1 = r0 if np.random.random() < 0.5 else _free_room(A, S, m, s1)
             if s1 == s0 and r1 == r0:
                 continue
-            if feasible and _would_break(A, S, m, s1, r1):
+            if feasible and _would_break(A, S, m, s1, r1, -1):
                 continue
             place(A, S, m, s0, r0, -1)
             place(A, S, m, s1, r1, 1)

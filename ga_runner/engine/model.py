@@ -36,6 +36,7 @@ Arrays = namedtuple("Arrays", [
     "cls_room_ptr", "cls_room",                   # CSR: suitable rooms (all rooms if none suit)
     "cls_leaf_ptr", "cls_leaf",                   # CSR: leaves attending
     "cls_nb_ptr", "cls_nb",                       # CSR: classes sharing a leaf (group conflicts)
+    "inst_cls_ptr", "inst_cls",                   # CSR: classes each instructor may teach
     "lengths",                                    # the distinct block lengths
     "meet_cls",                                   # [M]
     "len_start_ptr", "len_start",                 # CSR by block length: valid start slots
@@ -163,6 +164,10 @@ class Model:
             for i in cls_inst[k]:
                 opt_start.append([s for s in free if not inst_unav[i, s:s + ln].any()])
 
+        inst_cls = [[] for _ in range(I)]
+        for k, options in enumerate(cls_inst):
+            for i in options:
+                inst_cls[i].append(k)
         self.cls_nmeet = cls_nmeet
         self.leaf_classes = leaf_classes
         self.arrays = Arrays(
@@ -182,7 +187,7 @@ class Model:
             cls_fixed_cost=np.array([0 if ins else 1 for ins in cls_inst], np.int64),
             cls_meet_ptr=cls_meet_ptr,
             **_csr("cls_inst", cls_inst), **_csr("cls_room", cls_room), **_csr("cls_leaf", cls_leaf),
-            **_csr("cls_nb", nbs), **_csr("opt_start", opt_start), **_csr("cls_start", cls_start), lengths=np.array(lengths, np.int64),
+            **_csr("cls_nb", nbs), **_csr("inst_cls", inst_cls), **_csr("opt_start", opt_start), **_csr("cls_start", cls_start), lengths=np.array(lengths, np.int64),
             **_csr("len_start", starts), **_csr("len_meet", meets),
             meet_cls=meet_cls,
         )
