@@ -293,12 +293,17 @@ def _features(term, names):
     return [RoomFeature.objects.get_or_create(term=term, name=name)[0] for name in names]
 
 
+def _filled(instance, data, fields):
+    """The instance with each of `fields` set from data."""
+    for field in fields:
+        setattr(instance, field, data[field])
+    return instance
+
+
 @transaction.atomic
 def room_save(*, term, data, room=None, prefix="body"):
     errors = []
-    room = room or Room(term=term)
-    for field in ("code", "name", "capacity", "room_type", "unavailable"):
-        setattr(room, field, data[field])
+    room = _filled(room or Room(term=term), data, ("code", "name", "capacity", "room_type", "unavailable"))
     if _checked_save(room, prefix, errors):
         room.features.set(_features(term, data["features"]))
     _raise_if(errors)
@@ -308,9 +313,8 @@ def room_save(*, term, data, room=None, prefix="body"):
 @transaction.atomic
 def instructor_save(*, term, data, instructor=None, prefix="body"):
     errors = []
-    instructor = instructor or Instructor(term=term)
-    for field in ("code", "name", "email", "unavailable", "preferred_free"):
-        setattr(instructor, field, data[field])
+    instructor = _filled(instructor or Instructor(term=term), data,
+                         ("code", "name", "email", "unavailable", "preferred_free"))
     _checked_save(instructor, prefix, errors)
     _raise_if(errors)
     return instructor
@@ -319,9 +323,7 @@ def instructor_save(*, term, data, instructor=None, prefix="body"):
 @transaction.atomic
 def group_save(*, term, data, group=None, prefix="body"):
     errors = []
-    group = group or StudentGroup(term=term)
-    for field in ("code", "name", "size", "wants_lunch_break"):
-        setattr(group, field, data[field])
+    group = _filled(group or StudentGroup(term=term), data, ("code", "name", "size", "wants_lunch_break"))
     group.parent = None
     if data.get("parent"):
         group.parent = StudentGroup.objects.filter(term=term, code=data["parent"]).first()

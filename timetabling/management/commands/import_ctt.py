@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from timetabling.management.commands._org import organization_from_option
-from timetabling.services import TermImportError, term_import_ctt
+from timetabling.management.commands._org import import_term_or_fail, organization_from_option, read_text
+from timetabling.services import term_import_ctt
 
 
 class Command(BaseCommand):
@@ -14,13 +14,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, org, name, **options):
         organization = organization_from_option(org)
-        try:
-            with open(file, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{file}: {exc}")
-        try:
-            term = term_import_ctt(organization=organization, text=text, name=name)
-        except TermImportError as exc:
-            raise CommandError(f"{file} was not imported:\n  " + "\n  ".join(exc.messages))
-        self.stdout.write(self.style.SUCCESS(f"Imported term {term.name!r} (id {term.pk})."))
+        text = read_text(file)
+        import_term_or_fail(self, file, lambda: term_import_ctt(organization=organization, text=text, name=name))

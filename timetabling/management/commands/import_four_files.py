@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from timetabling.management.commands._org import organization_from_option
-from timetabling.services import TermImportError, term_import_four_files
+from timetabling.management.commands._org import import_term_or_fail, organization_from_option
+from timetabling.services import term_import_four_files
 
 FILES = {"courses": "Course.json", "groups": "Groups.json", "instructors": "Instructors.json", "rooms": "Rooms.json"}
 
@@ -28,8 +28,5 @@ class Command(BaseCommand):
                 errors.append(f"{path}: {exc}")
         if errors:
             raise CommandError("Nothing was imported:\n  " + "\n  ".join(errors))
-        try:
-            created = term_import_four_files(organization=organization, name=term, **data)
-        except TermImportError as exc:
-            raise CommandError(f"{directory} was not imported:\n  " + "\n  ".join(exc.messages))
-        self.stdout.write(self.style.SUCCESS(f"Imported term {created.name!r} (id {created.pk})."))
+        import_term_or_fail(self, directory,
+                            lambda: term_import_four_files(organization=organization, name=term, **data))

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from timetabling.management.commands._org import organization_from_option
-from timetabling.services import TermImportError, term_import_problem
+from timetabling.management.commands._org import import_term_or_fail, organization_from_option, read_text
+from timetabling.services import term_import_problem
 
 
 class Command(BaseCommand):
@@ -17,12 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, org, name, **options):
         organization = organization_from_option(org)
         try:
-            with open(file, encoding="utf-8") as handle:
-                document = json.load(handle)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            document = json.loads(read_text(file))
+        except json.JSONDecodeError as exc:
             raise CommandError(f"{file}: {exc}")
-        try:
-            term = term_import_problem(organization=organization, document=document, name=name)
-        except TermImportError as exc:
-            raise CommandError(f"{file} was not imported:\n  " + "\n  ".join(exc.messages))
-        self.stdout.write(self.style.SUCCESS(f"Imported term {term.name!r} (id {term.pk})."))
+        import_term_or_fail(self, file, lambda: term_import_problem(organization=organization, document=document,
+                                                                     name=name))
