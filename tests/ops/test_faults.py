@@ -270,7 +270,9 @@ def test_web_restarted_during_runs_loses_nothing(stack, planner):
         ids = [submit(base, token, f"Web {n}", seed=n, time_limit=2) for n in range(3)]
     # The first web server is gone (stopped mid-way through the runs); a new one takes over.
     with stack.web("web-2") as base:
-        ids.append(submit(base, token, "Web after restart", time_limit=2))
+        # A seed of its own: "Web 1" (seed 1, same classes) may already have succeeded, and an
+        # identical request would then be answered with that run (200, reused).
+        ids.append(submit(base, token, "Web after restart", seed=3, time_limit=2))
         wait(lambda: final(ids), 120, "every run ending")
         statuses = [api(base, "GET", f"/schedules/{run_id}/status", token)[1]["status"] for run_id in ids]
     assert statuses == ["succeeded"] * 4
