@@ -593,6 +593,21 @@ def _accept(cost, cur_h, cur_s, temp, hard_w, hard_temp):
     return ds <= 0 or np.random.random() < np.exp(-ds / temp)
 
 
+@njit(cache=True, inline="always")
+def _try_move(A, S, m, s1, r1, cur_h, cur_s, temp, hard_w, hard_temp):
+    """Move meeting m to (s1, r1), keep it if accepted, else put it back. Returns the (hard,
+    soft) after."""
+    s0 = S.m_start[m]
+    r0 = S.m_room[m]
+    place(A, S, m, s0, r0, -1)
+    place(A, S, m, s1, r1, 1)
+    if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+        return _placement_violations(S.cost), weighted(S.cost, 0)
+    place(A, S, m, s1, r1, -1)
+    place(A, S, m, s0, r0, 1)
+    return cur_h, cur_s
+
+
 @njit(cache=True)
 def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
     """Simulated annealing for n_iter moves, temperature geometric from temp0 to temp1.
@@ -626,13 +641,8 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
             # Min-conflicts repair: the meeting goes where it clashes least.
             place(A, S, m, s0, r0, -1)
             s1, r1 = _least_violating(A, S, m)
-            place(A, S, m, s1, r1, 1)
-            if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
-                cur_h = _placement_violations(S.cost)
-                cur_s = weighted(S.cost, 0)
-            else:
-                place(A, S, m, s1, r1, -1)
-                place(A, S, m, s0, r0, 1)
+            place(A, S, m, s0, r0, 1)
+            cur_h, cur_s = _try_move(A, S, m, s1, r1, cur_h, cur_s, temp, hard_w, hard_temp)
         elif u < 0.3:
             p0 = A.len_meet_ptr[ln]
             n = A.len_meet_ptr[ln + 1] - p0
@@ -707,12 +717,5 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
                 continue
             if feasible and _would_break(A, S, m, s1, r1, -1):
                 continue
-            place(A, S, m, s0, r0, -1)
-            place(A, S, m, s1, r1, 1)
-            if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
-                cur_h = _placement_violations(S.cost)
-                cur_s = weighted(S.cost, 0)
-            else:
-                place(A, S, m, s1, r1, -1)
-                place(A, S, m, s0, r0, 1)
+            cur_h, cur_s = _try_move(A, S, m, s1, r1, cur_h, cur_s, temp, hard_w, hard_temp)
     return weighted(S.cost, hard_w)
