@@ -261,25 +261,30 @@ def _placement_violations(cost):
         + cost[ROOM_SUITABILITY]
 
 
+@njit(cache=True, inline="always")
+def _room_free(A, S, r, s1, m):
+    """Whether room r is available and unoccupied over meeting m's block at start s1, m's own
+    occupancy aside."""
+    ln = A.cls_len[A.meet_cls[m]]
+    s0 = S.m_start[m]
+    own = r == S.m_room[m]
+    for t in range(s1, s1 + ln):
+        if A.room_unav[r, t] or S.occ_r[r, t] - (1 if own and s0 <= t < s0 + ln else 0) > 0:
+            return False
+    return True
+
+
 @njit(cache=True)
 def _free_room(A, S, m, s1):
     """A random suitable room that is free and available for meeting m's block at start s1
     (m's own occupancy aside), or any suitable room when none is."""
     c = A.meet_cls[m]
-    ln = A.cls_len[c]
-    s0 = S.m_start[m]
-    r0 = S.m_room[m]
     p0 = A.cls_room_ptr[c]
     n = A.cls_room_ptr[c + 1] - p0
     off = np.random.randint(n)
     for q in range(n):
         r = A.cls_room[p0 + (off + q) % n]
-        free = True
-        for t in range(s1, s1 + ln):
-            if A.room_unav[r, t] or S.occ_r[r, t] - (1 if r == r0 and s0 <= t < s0 + ln else 0) > 0:
-                free = False
-                break
-        if free:
+        if _room_free(A, S, r, s1, m):
             return r
     return A.cls_room[p0 + off]
 
@@ -511,11 +516,7 @@ def _kempe_apply(A, S, chain, side, n, pair, rooms):
     for k in range(n):
         y = chain[k]
         to = pair[1 - side[k]]
-        r = rooms[k]
-        for t in range(to, to + A.cls_len[A.meet_cls[y]]):
-            if S.occ_r[r, t] > 0 or A.room_unav[r, t]:
-                r = _free_room(A, S, y, to)
-                break
+        r = rooms[k] if _room_free(A, S, rooms[k], to, y) else _free_room(A, S, y, to)
         place(A, S, y, to, r, 1)
 
 
@@ -556,10 +557,8 @@ def _least_violating(A, S, m):
         if v > best:
             continue
         r = _free_room(A, S, m, s)
-        for t in range(s, s + ln):
-            if S.occ_r[r, t] > 0 or A.room_unav[r, t]:
-                v += 1
-                break
+        if not _room_free(A, S, r, s, m):
+            v += 1
         if v < best:
             best = v
             best_s = s
