@@ -19,6 +19,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .cli import _positive_int
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_BENCH = REPO.parent / "shared" / "bench"
 ITC_INSTANCES = ["comp0%d" % k for k in range(1, 8)]
@@ -68,7 +70,7 @@ def main(argv=None) -> int:
                         help="seconds for the campus (default 110: its target is 120 s)")
     parser.add_argument("--out", default=str(REPO / "bench-out"), help="output directory")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--parallel", type=int, default=1,
+    parser.add_argument("--parallel", type=_positive_int, default=1,
                         help="instances solved at once, each on its own core (default 1)")
     parser.add_argument("--bench-dir", default=str(DEFAULT_BENCH), help="the shared bench folder")
     args = parser.parse_args(argv)
@@ -92,7 +94,7 @@ def main(argv=None) -> int:
         jobs.append(("campus", problem, args.campus_time_limit))
 
     # Each instance runs alone on one core; --parallel N runs N at once on N distinct cores.
-    cores = sorted(os.sched_getaffinity(0))[:max(1, args.parallel)]
+    cores = sorted(os.sched_getaffinity(0))[:args.parallel]
     free_cores = queue.Queue()
     for cpu in cores:
         free_cores.put(cpu)
