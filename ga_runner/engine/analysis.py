@@ -75,12 +75,15 @@ def unsatisfiable(model: Model) -> list:
                    for c in model.leaf_classes[lf])
         if need > T:
             add(None, "group", "group %s attends %d periods a week; the week has %d" % (leaf, need, T))
-    for insts, classes, need, available in _instructor_shortfalls(model):
+    for insts, classes, need, available, at_least in _instructor_shortfalls(model):
         add(None, "instructor", "%s free for %d period(s) a week%s, but the classes only %s can "
-            "teach need %d: %s" % (
+            "teach need %d: %s%s" % (
                 ("instructor %s is" if len(insts) == 1 else "instructors %s are") % ", ".join(insts),
                 available, "" if len(insts) == 1 else " in all",
-                "they" if len(insts) > 1 else "this instructor", need, ", ".join(classes)))
+                "they" if len(insts) > 1 else "this instructor", need, ", ".join(classes),
+                "" if at_least == need - available else
+                "; as each class has one instructor, at least %d of these periods clash or fall "
+                "in unavailable time" % at_least))
     return out
 
 
@@ -91,7 +94,8 @@ def _instructor_shortfalls(model: Model) -> list:
     some time it can be held), each instructor taking at most their free periods. If not all
     periods fit, the minimum cut names a set of instructors and the classes that only they can
     teach, needing more periods than those instructors are free. Returns, per connected part of
-    the cut, (instructor ids, class ids, periods needed, periods available)."""
+    the cut, (instructor ids, class ids, periods needed, periods available, the fewest periods
+    that must clash or fall in unavailable time when each class has a single instructor)."""
     A = model.arrays
     C, I, T = len(model.classes), len(model.inst_ids), model.T
     source, sink = C + I, C + I + 1
@@ -154,11 +158,49 @@ def _instructor_shortfalls(model: Model) -> list:
             (part_c if u < C else part_i).add(u)
             stack.extend(v for v in adj[u] if v in reached and v < C + I and v not in seen)
         needed = sum(need[c] for c in part_c)
-        available = sum(int(T - A.inst_unav[i - C].sum()) for i in part_i)
+        free = {i - C: int(T - A.inst_unav[i - C].sum()) for i in part_i}
+        available = sum(free.values())
         if needed > available:
-            out.append((sorted(model.inst_ids[i - C] for i in part_i),
-                        sorted(model.class_ids[c] for c in part_c), needed, available))
+            options = [(need[c], [v - C for v in adj[c] if C <= v < C + I])
+                       for c in part_c]
+            out.append((sorted(model.inst_ids[i] for i in free),
+                        sorted(model.class_ids[c] for c in part_c), needed, available,
+                        _least_overflow(options, free, needed - available)))
     return out
+
+
+def _least_overflow(options, free, floor, node_limit=200_000) -> int:
+    """The fewest periods beyond their free time that the instructors must teach when every
+    class goes whole to one of its eligible instructors (options: (periods, instructors) per
+    class; free: instructor -> free periods). Branch and bound; the flow's shortfall `floor` is
+    the answer if the search is cut off, which never overstates it."""
+    order = sorted(options, key=lambda o: -o[0])
+    load = dict.fromkeys(free, 0)
+    best = [sum(n for n, _ in order)]
+    nodes = [0]
+
+    def overflow():
+        return sum(max(0, load[i] - free[i]) for i in free)
+
+    def dfs(k, left):
+        nodes[0] += 1
+        if nodes[0] > node_limit:
+            return
+        over = overflow()
+        slack = sum(max(0, free[i] - load[i]) for i in free)
+        if over + max(0, left - slack) >= best[0]:
+            return
+        if k == len(order):
+            best[0] = over
+            return
+        n, insts = order[k]
+        for i in sorted(insts, key=lambda i: load[i] - free[i]):
+            load[i] += n
+            dfs(k + 1, left - n)
+            load[i] -= n
+
+    dfs(0, sum(n for n, _ in order))
+    return best[0] if nodes[0] <= node_limit else floor
 
 
 def _disjoint_blocks(starts, ln) -> int:

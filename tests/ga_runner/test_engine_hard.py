@@ -146,3 +146,24 @@ def test_pre_analysis_names_overloaded_instructors():
     assert [u for u in found if u["requirement"] == "instructor"] == [{"class": None, "requirement": "instructor", "reason":
                       "instructor T1 is free for 3 period(s) a week, but the classes only this "
                       "instructor can teach need 4: lec"}]
+
+
+def test_pre_analysis_counts_the_cost_of_one_instructor_per_class():
+    """A and B are free 4 periods each; three 3-period classes only they can teach need 9. The
+    periods alone fall 1 short, but a class cannot be split, so one of them teaches 6: 2 over."""
+    doc = {
+        "format": "timetable-problem/1", "name": "split", "days": ["Mon", "Tue"],
+        "periods": [{"name": str(p)} for p in range(4)],
+        "rooms": [{"id": "R%d" % k, "capacity": 30} for k in range(3)],
+        "instructors": [{"id": "A", "unavailable": [[1, p] for p in range(4)]},
+                        {"id": "B", "unavailable": [[0, p] for p in range(4)]}],
+        "groups": [{"id": "G%d" % k, "size": 10} for k in range(3)],
+        "courses": [{"id": "K"}],
+        "classes": [{"id": "c%d" % k, "course": "K", "kind": "lecture", "groups": ["G%d" % k], "periods_per_week": 3,
+                     "block_length": 1, "instructors": ["A", "B"]} for k in range(3)],
+    }
+    found = unsatisfiable(Model(normalize_problem(doc)))
+    assert [u["reason"] for u in found] == [
+        "instructors A, B are free for 8 period(s) a week in all, but the classes only they can "
+        "teach need 9: c0, c1, c2; as each class has one instructor, at least 2 of these periods "
+        "clash or fall in unavailable time"]
