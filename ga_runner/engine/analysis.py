@@ -7,12 +7,19 @@ of schedule.json; the search still places everything as well as it can.
 """
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
 from .model import Model
 
+# unsatisfiable: the requirements no timetable can meet, each with its reason. hard_floor: how
+# many hard violations every timetable has, proven from the classes nobody is qualified to teach
+# and the overloaded instructor sets (these never share a violation, so their counts add up).
+Analysis = namedtuple("Analysis", ["unsatisfiable", "hard_floor"])
 
-def unsatisfiable(model: Model) -> list:
+
+def analyse(model: Model) -> Analysis:
     A = model.arrays
     P, T = model.P, model.T
     out = []
@@ -75,7 +82,9 @@ def unsatisfiable(model: Model) -> list:
                    for c in model.leaf_classes[lf])
         if need > T:
             add(None, "group", "group %s attends %d periods a week; the week has %d" % (leaf, need, T))
+    hard_floor = int(A.cls_fixed_cost.sum())
     for insts, classes, need, available, at_least in _instructor_shortfalls(model):
+        hard_floor += at_least
         add(None, "instructor", "%s free for %d period(s) a week%s, but the classes only %s can "
             "teach need %d: %s%s" % (
                 ("instructor %s is" if len(insts) == 1 else "instructors %s are") % ", ".join(insts),
@@ -84,7 +93,7 @@ def unsatisfiable(model: Model) -> list:
                 "" if at_least == need - available else
                 "; as each class has one instructor, at least %d of these periods clash or fall "
                 "in unavailable time" % at_least))
-    return out
+    return Analysis(out, hard_floor)
 
 
 def _instructor_shortfalls(model: Model) -> list:

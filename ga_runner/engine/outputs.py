@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from .. import RESULT_FORMAT  # noqa: E402
+from .analysis import Analysis  # noqa: E402
 from .model import Model  # noqa: E402
 
 # calendar.png shows this many top-level groups; further pages go to calendar-2.png, ...
@@ -34,7 +35,7 @@ def assignments(model: Model, m_start, m_room, c_inst) -> list:
 
 
 def write_schedule(path: str, model: Model, problem_sha256: str, status: str, cost: dict,
-                   violations: list, items: list, unsatisfiable: list, stats: dict) -> dict:
+                   violations: list, items: list, analysis: Analysis, stats: dict) -> dict:
     result = {
         "format": RESULT_FORMAT,
         "problem": {"name": model.name, "sha256": problem_sha256},
@@ -44,7 +45,8 @@ def write_schedule(path: str, model: Model, problem_sha256: str, status: str, co
         "cost": cost,
         "assignments": items,
         "violations": violations,
-        "unsatisfiable": unsatisfiable,
+        "unsatisfiable": analysis.unsatisfiable,
+        "hard_floor": analysis.hard_floor,
         "stats": stats,
     }
     tmp = path + ".tmp"

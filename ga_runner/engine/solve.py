@@ -8,7 +8,7 @@ import sys
 
 from ..problem import ProblemInvalid, load_problem
 from . import stopping
-from .analysis import unsatisfiable
+from .analysis import analyse
 from .model import HARD, SOFT, Model
 from .outputs import assignments, write_calendars, write_convergence, write_schedule
 from .score import score
@@ -44,7 +44,7 @@ def solve(problem_path: str, out_dir: str, pop_size: int, generations, time_limi
         time_limit = DEFAULT_TIME_LIMIT
 
     model = Model(doc)
-    impossible = unsatisfiable(model)
+    analysis = analyse(model)
     last = {"t": -1.0}
 
     def on_progress(search: Search):
@@ -56,7 +56,7 @@ def solve(problem_path: str, out_dir: str, pop_size: int, generations, time_limi
                   "evaluations": search.evaluations, "elapsed": round(now, 2),
                   "hard": hard, "soft": soft})
 
-    search = Search(model, seed, pop_size, generations, time_limit, started,
+    search = Search(model, seed, pop_size, generations, time_limit, started, analysis.hard_floor,
                     should_stop=stopping.requested, on_progress=on_progress)
     best = search.run().state
     if stopping.requested():
@@ -77,7 +77,7 @@ def solve(problem_path: str, out_dir: str, pop_size: int, generations, time_limi
     items = assignments(model, best.m_start, best.m_room, best.c_inst)
     result = write_schedule(
         os.path.join(out_dir, "schedule.json"), model, sha, status, cost, violations, items,
-        impossible,
+        analysis,
         {"seed": seed, "generations": search.generation, "evaluations": search.evaluations,
          "elapsed": elapsed})
     # Stopped runs draw only the first calendar page: each page costs about a second on a big

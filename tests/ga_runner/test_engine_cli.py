@@ -10,6 +10,7 @@ import time
 
 from ga_runner.problem import normalize_problem
 from tests.ga_runner.conftest import BENCH, REPO, cli, json_lines
+from tests.ga_runner.test_engine_hard import split_problem
 from tests.ga_runner.independent_evaluator import evaluate
 from tests.ga_runner.problems import random_problem
 
@@ -106,6 +107,14 @@ def test_unsatisfiable_requirements_are_reported(tmp_path, write_problem):
     assert {"class": "C0", "requirement": "instructor",
             "reason": "the only qualified instructor Never is never available"} in result["unsatisfiable"]
     assert result["cost"]["hard"]["availability"] >= 1
+
+
+def test_result_reports_the_proven_floor_and_the_engine_reaches_it(tmp_path, write_problem):
+    run = cli("solve", write_problem(split_problem()), "--out", tmp_path, "--generations", "10")
+    assert run.returncode == 0, run.stderr
+    result = json.loads((tmp_path / "schedule.json").read_text())
+    assert result["hard_floor"] == 2
+    assert result["hard"] == 2
 
 
 def test_converters_and_to_sol_run_without_the_scientific_stack(tmp_path):

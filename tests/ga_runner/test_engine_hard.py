@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ga_runner.engine import kernels as K
-from ga_runner.engine.analysis import unsatisfiable
+from ga_runner.engine.analysis import analyse
 from ga_runner.engine.model import Model
 from ga_runner.engine.score import score
 from ga_runner.problem import normalize_problem
@@ -122,7 +122,7 @@ def test_unqualified_class_counts_and_is_reported_unsatisfiable():
     cost, found = violations_of(doc, FEASIBLE)
     assert cost["hard"]["no_instructor"] == 1
     assert {"class": "talk", "requirement": "instructor",
-            "reason": "no instructor is qualified to teach it"} in unsatisfiable(Model(normalize_problem(doc)))
+            "reason": "no instructor is qualified to teach it"} in analyse(Model(normalize_problem(doc))).unsatisfiable
 
 
 def test_pre_analysis_names_impossible_requirements():
@@ -130,7 +130,7 @@ def test_pre_analysis_names_impossible_requirements():
     doc["instructors"].append({"id": "T3", "unavailable": [[0, p] for p in range(4)]})
     doc["classes"][2]["instructors"] = ["T3"]
     doc["rooms"][1]["unavailable"] = [[0, 1], [0, 2]]  # the lab can no longer hold 2 periods
-    found = {u["class"]: u for u in unsatisfiable(Model(normalize_problem(doc)))}
+    found = {u["class"]: u for u in analyse(Model(normalize_problem(doc))).unsatisfiable}
     assert found["talk"]["reason"] == "the only qualified instructor T3 is never available"
     assert found["labA"]["requirement"] == "room"
 
@@ -140,7 +140,7 @@ def test_pre_analysis_names_overloaded_instructors():
     doc = base_problem()
     doc["instructors"][0]["unavailable"] = [[0, 2]]
     doc["classes"][0]["periods_per_week"] = 4  # the lecture alone needs 4 of T1's 3 free periods
-    found = unsatisfiable(Model(normalize_problem(doc)))
+    found = analyse(Model(normalize_problem(doc))).unsatisfiable
     assert {"class": None, "requirement": "group",
             "reason": "group Ga attends 6 periods a week; the week has 4"} in found
     assert [u for u in found if u["requirement"] == "instructor"] == [{"class": None, "requirement": "instructor", "reason":
@@ -148,10 +148,10 @@ def test_pre_analysis_names_overloaded_instructors():
                       "instructor can teach need 4: lec"}]
 
 
-def test_pre_analysis_counts_the_cost_of_one_instructor_per_class():
+def split_problem() -> dict:
     """A and B are free 4 periods each; three 3-period classes only they can teach need 9. The
     periods alone fall 1 short, but a class cannot be split, so one of them teaches 6: 2 over."""
-    doc = {
+    return {
         "format": "timetable-problem/1", "name": "split", "days": ["Mon", "Tue"],
         "periods": [{"name": str(p)} for p in range(4)],
         "rooms": [{"id": "R%d" % k, "capacity": 30} for k in range(3)],
@@ -159,11 +159,23 @@ def test_pre_analysis_counts_the_cost_of_one_instructor_per_class():
                         {"id": "B", "unavailable": [[0, p] for p in range(4)]}],
         "groups": [{"id": "G%d" % k, "size": 10} for k in range(3)],
         "courses": [{"id": "K"}],
-        "classes": [{"id": "c%d" % k, "course": "K", "kind": "lecture", "groups": ["G%d" % k], "periods_per_week": 3,
-                     "block_length": 1, "instructors": ["A", "B"]} for k in range(3)],
+        "classes": [{"id": "c%d" % k, "course": "K", "kind": "lecture", "groups": ["G%d" % k],
+                     "periods_per_week": 3, "block_length": 1, "instructors": ["A", "B"]}
+                    for k in range(3)],
     }
-    found = unsatisfiable(Model(normalize_problem(doc)))
-    assert [u["reason"] for u in found] == [
+
+
+def test_pre_analysis_counts_the_cost_of_one_instructor_per_class():
+    found = analyse(Model(normalize_problem(split_problem())))
+    assert [u["reason"] for u in found.unsatisfiable] == [
         "instructors A, B are free for 8 period(s) a week in all, but the classes only they can "
         "teach need 9: c0, c1, c2; as each class has one instructor, at least 2 of these periods "
         "clash or fall in unavailable time"]
+    assert found.hard_floor == 2
+
+
+def test_hard_floor_adds_the_classes_nobody_can_teach_to_the_instructor_shortfalls():
+    doc = split_problem()
+    doc["classes"].append({"id": "orphan", "course": "K", "kind": "lecture", "groups": ["G0"],
+                           "periods_per_week": 1, "block_length": 1, "instructors": []})
+    assert analyse(Model(normalize_problem(doc))).hard_floor == 3

@@ -83,7 +83,7 @@ def test_feasible_annealing_stays_feasible_and_exact(name):
     doc = normalize_problem(ctt_to_problem((BENCH / "itc2007" / (name + ".ctt")).read_text(),
                                            name))
     model = Model(doc)
-    search = Search(model, 3, 1, None, None, 0.0, should_stop=lambda: False,
+    search = Search(model, 3, 1, None, None, 0.0, 0, should_stop=lambda: False,
                     on_progress=lambda s: None)
     state = search._new_individual().state
     for seed in range(200):

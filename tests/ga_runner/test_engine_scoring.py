@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from ga_runner.engine import kernels as K
+from ga_runner.engine.analysis import analyse
 from ga_runner.engine.model import HARD, SOFT, Model
 from ga_runner.engine.outputs import assignments
 from ga_runner.engine.score import score
@@ -34,7 +35,8 @@ def check_all_agree(doc: dict, state) -> dict:
 
 
 def run_search(doc: dict, seed: int = 1, generations: int = 3, pop_size: int = 4):
-    search = Search(Model(doc), seed, pop_size, generations, None, 0.0,
+    model = Model(doc)
+    search = Search(model, seed, pop_size, generations, None, 0.0, analyse(model).hard_floor,
                     should_stop=lambda: False, on_progress=lambda s: None)
     return search.run().state
 
