@@ -90,6 +90,7 @@ class RunDetailOut(RunOut):
     cost: dict
     violations: list
     unsatisfiable: list
+    hard_floor: Optional[int]
     assignments: list
     downloads: list[str]
 
@@ -173,7 +174,7 @@ def schedule_detail(request, run_id: Id):
         for m in run.meetings.all()
     ]
     return dict(run_out(run), cost=run.cost, violations=run.violations, unsatisfiable=run.unsatisfiable,
-                assignments=assignments, downloads=[kind for kind, (field, _) in RUN_OUTPUTS.items() if getattr(run, field)])
+                hard_floor=run.hard_floor, assignments=assignments, downloads=[kind for kind, (field, _) in RUN_OUTPUTS.items() if getattr(run, field)])
 
 
 @router.get("/{run_id}/status", response=RunStatusOut)

@@ -84,7 +84,8 @@ def _write_quality(sheet, problem, result):
     instructor_names = _instructor_names(problem)
 
     _append(sheet, ["Timetable", problem.get("name", "")], BOLD)
-    for label, key in (("Status", "status"), ("Hard", "hard"), ("Soft", "soft")):
+    for label, key in (("Status", "status"), ("Hard", "hard"), ("Hard, proven unavoidable", "hard_floor"),
+                       ("Soft", "soft")):
         _append(sheet, [label, result[key]])
 
     _append(sheet, [])

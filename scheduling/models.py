@@ -79,6 +79,9 @@ class ScheduleRun(models.Model):
     cost = models.JSONField(default=dict, blank=True)
     violations = models.JSONField(default=list, blank=True)
     unsatisfiable = models.JSONField(default=list, blank=True)
+    hard_floor = models.IntegerField(
+        null=True, blank=True, help_text="Hard violations the engine proved every timetable of the term has."
+    )
 
     schedule_file = models.FileField(upload_to=run_output_path, blank=True)
     calendar_file = models.FileField(upload_to=run_output_path, blank=True)

@@ -204,6 +204,7 @@ def run_store_result(*, run_id, task_id, status, output_dir, error=""):
     run.engine_status = result["status"]
     run.best_hard, run.best_soft = result["hard"], result["soft"]
     run.cost, run.violations, run.unsatisfiable = result["cost"], result["violations"], result.get("unsatisfiable", [])
+    run.hard_floor = result["hard_floor"]
     run.progress = 100 if status == Status.SUCCEEDED else run.progress
     run.finished_at = timezone.now()
     run.save()

@@ -107,5 +107,6 @@ def small_result():
                       LAB_A, "PHYS 101", ["BAM2A"], None, "L1", 0, 1),
         ],
         "unsatisfiable": [],
+        "hard_floor": 0,
         "stats": {"seed": 1, "generations": 10, "evaluations": 400, "elapsed": 0.1},
     }

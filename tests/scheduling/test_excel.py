@@ -51,7 +51,8 @@ def test_assignments_are_one_row_per_meeting_with_a_filter(book):
 
 def test_quality_lists_the_score_every_constraint_and_every_violation(book):
     sheet_rows = [trimmed(row) for row in rows(book["Quality"])]
-    assert sheet_rows[:4] == [["Timetable", "Autumn 2026"], ["Status", "finished"], ["Hard", 3], ["Soft", 2]]
+    assert sheet_rows[:5] == [["Timetable", "Autumn 2026"], ["Status", "finished"], ["Hard", 3],
+                              ["Hard, proven unavoidable", 0], ["Soft", 2]]
     result = small_result()
     weights = small_problem()["weights"]
     for name, cost in result["cost"]["hard"].items():
@@ -74,7 +75,9 @@ def test_quality_lists_unsatisfiable_requirements_and_weights_default():
     del problem["weights"]["min_working_days"]
     result["unsatisfiable"] = [{"class": LAB_A, "requirement": "instructor",
                                 "reason": "the only qualified instructor I2 is never available"}]
+    result["hard_floor"] = 1
     sheet_rows = [trimmed(row) for row in rows(workbook(problem, result)["Quality"])]
+    assert ["Hard, proven unavoidable", 1] in sheet_rows
     assert ["min_working_days", "soft", 0, 5] in sheet_rows
     title = sheet_rows.index(["Unsatisfiable requirements"])
     assert sheet_rows[title + 2] == ["instructor", None, None,

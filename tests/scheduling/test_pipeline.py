@@ -74,7 +74,7 @@ def test_submit_succeeds_with_rows_downloads_and_workbook(client, planner, setti
     assert response.url == reverse("admin:scheduling_schedulerun_change", args=[run.pk])
     run = wait_for(run, ended, timeout=120)
     assert run.status == Status.SUCCEEDED, run.error
-    assert run.first_progress_at is not None and run.best_hard == 0
+    assert run.first_progress_at is not None and run.best_hard == 0 and run.hard_floor == 0
 
     schedule = json.loads(client.get(reverse("admin:scheduling_schedulerun_download", args=[run.pk, "json"])).getvalue())
     rows = {(m.class_id, m.meeting, m.room, m.day, m.period, m.length, m.instructor) for m in run.meetings.all()}
