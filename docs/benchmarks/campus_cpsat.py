@@ -37,13 +37,14 @@ def excess(md, variables, limit, cost):
         cost.append(over)
 
 
-def room_sets(m, classes, occ, md, cost, taken=None):
-    """Per slot, the meetings whose suitable rooms lie within a set cannot outnumber its free rooms."""
+def room_sets(m, classes, occ, md, cost, taken):
+    """Per slot, the meetings whose suitable rooms lie within a set cannot outnumber its free rooms
+    (taken: (room, slot) -> 1 where a fixed meeting holds the room)."""
     sets = {frozenset(m.cls_suitable_rooms[c]) for c in classes}
     for rooms in sets:
         inside = [c for c in classes if frozenset(m.cls_suitable_rooms[c]) <= rooms]
         for t in range(m.T):
-            free = len(rooms) - sum(1 for r in rooms if taken and taken[r, t])
+            free = len(rooms) - sum(taken[r, t] for r in rooms)
             excess(md, [v for c in inside for v in occ.get((c, t), [])], free, cost)
 
 

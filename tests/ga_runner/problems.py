@@ -52,3 +52,20 @@ def random_problem(seed: int, n_days: int = 3, n_periods: int = 5, n_classes: in
         "courses": [{"id": "K%d" % k, "name": "Course %d" % k} for k in range(5)],
         "classes": classes,
     }
+
+
+def split_problem() -> dict:
+    """A and B are free 4 periods each; three 3-period classes only they can teach need 9. The
+    periods alone fall 1 short, but a class cannot be split, so one of them teaches 6: 2 over."""
+    return {
+        "format": "timetable-problem/1", "name": "split", "days": ["Mon", "Tue"],
+        "periods": [{"name": str(p)} for p in range(4)],
+        "rooms": [{"id": "R%d" % k, "capacity": 30} for k in range(3)],
+        "instructors": [{"id": "A", "unavailable": [[1, p] for p in range(4)]},
+                        {"id": "B", "unavailable": [[0, p] for p in range(4)]}],
+        "groups": [{"id": "G%d" % k, "size": 10} for k in range(3)],
+        "courses": [{"id": "K"}],
+        "classes": [{"id": "c%d" % k, "course": "K", "kind": "lecture", "groups": ["G%d" % k],
+                     "periods_per_week": 3, "block_length": 1, "instructors": ["A", "B"]}
+                    for k in range(3)],
+    }

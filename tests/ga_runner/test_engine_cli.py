@@ -10,9 +10,8 @@ import time
 
 from ga_runner.problem import normalize_problem
 from tests.ga_runner.conftest import BENCH, REPO, cli, json_lines
-from tests.ga_runner.test_engine_hard import split_problem
 from tests.ga_runner.independent_evaluator import evaluate
-from tests.ga_runner.problems import random_problem
+from tests.ga_runner.problems import random_problem, split_problem
 
 
 def test_solve_writes_the_documented_outputs(tmp_path, write_problem):

@@ -9,6 +9,7 @@ from ga_runner.engine.analysis import analyse
 from ga_runner.engine.model import Model
 from ga_runner.engine.score import score
 from ga_runner.problem import normalize_problem
+from tests.ga_runner.problems import split_problem
 from tests.ga_runner.test_engine_scoring import check_all_agree
 
 
@@ -146,23 +147,6 @@ def test_pre_analysis_names_overloaded_instructors():
     assert [u for u in found if u["requirement"] == "instructor"] == [{"class": None, "requirement": "instructor", "reason":
                       "instructor T1 is free for 3 period(s) a week, but the classes only this "
                       "instructor can teach need 4: lec"}]
-
-
-def split_problem() -> dict:
-    """A and B are free 4 periods each; three 3-period classes only they can teach need 9. The
-    periods alone fall 1 short, but a class cannot be split, so one of them teaches 6: 2 over."""
-    return {
-        "format": "timetable-problem/1", "name": "split", "days": ["Mon", "Tue"],
-        "periods": [{"name": str(p)} for p in range(4)],
-        "rooms": [{"id": "R%d" % k, "capacity": 30} for k in range(3)],
-        "instructors": [{"id": "A", "unavailable": [[1, p] for p in range(4)]},
-                        {"id": "B", "unavailable": [[0, p] for p in range(4)]}],
-        "groups": [{"id": "G%d" % k, "size": 10} for k in range(3)],
-        "courses": [{"id": "K"}],
-        "classes": [{"id": "c%d" % k, "course": "K", "kind": "lecture", "groups": ["G%d" % k],
-                     "periods_per_week": 3, "block_length": 1, "instructors": ["A", "B"]}
-                    for k in range(3)],
-    }
 
 
 def test_pre_analysis_counts_the_cost_of_one_instructor_per_class():
