@@ -21,6 +21,12 @@ if not os.access(os.path.dirname(__file__), os.W_OK) and "NUMBA_CACHE_DIR" not i
 
 from numba import njit  # noqa: E402
 
+# The kernels allocate nothing (anneal hands them its buffers) and only touch arrays their caller
+# owns, so they are compiled without numba's reference counting: its atomic increments and
+# decrements on every array of A and S were about two thirds of the annealing time (perf, comp05).
+kernel = njit(cache=True, _nrt=False)
+inline_kernel = njit(cache=True, inline="always", _nrt=False)
+
 N_HARD = 6
 # Share of the moves from a feasible timetable that are Kempe-chain swaps, and the longest chain.
 KEMPE_FROM, KEMPE_TO = 0.45, 0.55
@@ -68,14 +74,14 @@ def copy_state(S: State) -> State:
     return State(*(a.copy() for a in S))
 
 
-@njit(cache=True)
+@kernel
 def place_all(A, S, m_start, m_room):
     for m in range(m_start.shape[0]):
         if m_start[m] >= 0:
             place(A, S, m, m_start[m], m_room[m], 1)
 
 
-@njit(cache=True, inline="always")
+@inline_kernel
 def _gaps(row, base, P):
     first = -1
     last = -1
@@ -91,7 +97,7 @@ def _gaps(row, base, P):
     return last - first + 1 - busy
 
 
-@njit(cache=True, inline="always")
+@inline_kernel
 def _leaf_day(A, S, lf, d):
     """Unweighted (isolated meetings, idle gaps, lunch lost) of leaf group lf on day d."""
     P = A.dims[1]
@@ -129,7 +135,7 @@ def _leaf_day(A, S, lf, d):
     return iso, idle, lunch
 
 
-@njit(cache=True, inline="always")
+@inline_kernel
 def _conflicts_at(A, S, c, i, t):
     """Classes other than c present at slot t that conflict with c (shared leaf or instructor i).
 
@@ -147,7 +153,7 @@ def _conflicts_at(A, S, c, i, t):
     return n
 
 
-@njit(cache=True)
+@kernel
 def place(A, S, m, start, room, sign):
     """Add (sign=1) meeting m at (start, room), or remove it (sign=-1) from there."""
     P = A.dims[1]
@@ -243,7 +249,7 @@ def place(A, S, m, start, room, sign):
         cost[IDLE_GAPS] += W[4] * S.inst_idle[i, d]
 
 
-@njit(cache=True)
+@kernel
 def weighted(cost, hard_w):
     h = 0
     for k in range(N_HARD):
@@ -254,14 +260,14 @@ def weighted(cost, hard_w):
     return hard_w * h + s
 
 
-@njit(cache=True)
+@kernel
 def _placement_violations(cost):
     """Hard cost that placement can change (all but the fixed no_instructor count)."""
     return cost[CONFLICTS] + cost[CLASS_OVERLAPS] + cost[ROOM_OCCUPANCY] + cost[AVAILABILITY] \
         + cost[ROOM_SUITABILITY]
 
 
-@njit(cache=True, inline="always")
+@inline_kernel
 def _room_free(A, S, r, s1, m):
     """Whether room r is available and unoccupied over meeting m's block at start s1, m's own
     occupancy aside."""
@@ -274,7 +280,7 @@ def _room_free(A, S, r, s1, m):
     return True
 
 
-@njit(cache=True)
+@kernel
 def _free_room(A, S, m, s1):
     """A random suitable room that is free and available for meeting m's block at start s1
     (m's own occupancy aside), or any suitable room when none is."""
@@ -289,7 +295,7 @@ def _free_room(A, S, m, s1):
     return A.cls_room[p0 + off]
 
 
-@njit(cache=True)
+@kernel
 def construct(A, S, order, hard_w, max_rooms, seed):
     """Greedy: place each meeting in `order` at the cheapest (start, room) among all starts and
     up to `max_rooms` of its suitable rooms; random noise breaks ties."""
@@ -319,7 +325,7 @@ def construct(A, S, order, hard_w, max_rooms, seed):
         place(A, S, m, best_s, best_r, 1)
 
 
-@njit(cache=True)
+@kernel
 def _in_violation(A, S, m):
     """Whether meeting m takes part in a hard violation (clash, double booking, availability,
     unsuitable room)."""
@@ -340,7 +346,7 @@ def _in_violation(A, S, m):
     return False
 
 
-@njit(cache=True)
+@kernel
 def _would_break(A, S, m, s1, r1, x):
     """For a timetable without hard violations: whether moving meeting m to (s1, r1) would
     create one, with meeting x (or none if x < 0) taken out first, as in a swap. Cheap (no
@@ -374,7 +380,7 @@ def _would_break(A, S, m, s1, r1, x):
     return False
 
 
-@njit(cache=True)
+@kernel
 def _clashes(A, S, c, c2, i):
     """Whether class c2 clashes with class c taught by i: a shared leaf group or instructor."""
     if i >= 0 and S.c_inst[c2] == i:
@@ -385,7 +391,7 @@ def _clashes(A, S, c, c2, i):
     return False
 
 
-@njit(cache=True)
+@kernel
 def _pick_meeting(A, S, M):
     """A random meeting; while hard violations remain, usually one involved in them."""
     m = np.random.randint(M)
@@ -397,7 +403,7 @@ def _pick_meeting(A, S, M):
     return m
 
 
-@njit(cache=True)
+@kernel
 def _option(A, c, i):
     """Index into cls_inst of instructor i for class c, or -1."""
     for k in range(A.cls_inst_ptr[c], A.cls_inst_ptr[c + 1]):
@@ -406,7 +412,7 @@ def _option(A, c, i):
     return -1
 
 
-@njit(cache=True)
+@kernel
 def _pick_start(A, c, ln, i):
     """A random start for a block of class c, usually one where the class, instructor i and
     some suitable room are all available."""
@@ -424,7 +430,7 @@ def _pick_start(A, c, ln, i):
     return A.len_start[p0 + np.random.randint(A.len_start_ptr[ln + 1] - p0)]
 
 
-@njit(cache=True)
+@kernel
 def _move_class(A, S, c, j, new_starts, new_rooms):
     """Give class c instructor j and put its meetings at new_starts in new_rooms; new_starts < 0
     means: wherever the meeting then clashes least."""
@@ -439,7 +445,7 @@ def _move_class(A, S, c, j, new_starts, new_rooms):
         place(A, S, m, s, r, 1)
 
 
-@njit(cache=True, inline="always")
+@inline_kernel
 def _meeting_at(A, S, c, t):
     """The meeting of class c that covers slot t (the class is present there)."""
     for m in range(A.cls_meet_ptr[c], A.cls_meet_ptr[c + 1]):
@@ -449,7 +455,7 @@ def _meeting_at(A, S, c, t):
     return -1
 
 
-@njit(cache=True)
+@kernel
 def _kempe_chain(A, S, m, pair, chain, side, in_chain):
     """The Kempe chain of meeting m between the starts pair[0] (its own) and pair[1]: m, every
     meeting at pair[1] that clashes with it (shared leaf group, instructor or class), every
@@ -505,7 +511,7 @@ def _kempe_chain(A, S, m, pair, chain, side, in_chain):
     return n if ok else -1
 
 
-@njit(cache=True)
+@kernel
 def _kempe_apply(A, S, chain, side, n, pair, rooms):
     """Move every chain meeting to the other start of the pair; each keeps its room when that
     is free there, else takes a free suitable room. `rooms` receives the rooms they had."""
@@ -520,7 +526,7 @@ def _kempe_apply(A, S, chain, side, n, pair, rooms):
         place(A, S, y, to, r, 1)
 
 
-@njit(cache=True)
+@kernel
 def _kempe_undo(A, S, chain, side, n, pair, rooms):
     for k in range(n):
         y = chain[k]
@@ -529,7 +535,7 @@ def _kempe_undo(A, S, chain, side, n, pair, rooms):
         place(A, S, chain[k], pair[side[k]], rooms[k], 1)
 
 
-@njit(cache=True)
+@kernel
 def _least_violating(A, S, m):
     """For meeting m, already taken out: the start and room where it would take part in the
     fewest hard violations (clashes, availability, no free suitable room), ties broken at
@@ -572,7 +578,7 @@ def _least_violating(A, S, m):
     return best_s, best_r
 
 
-@njit(cache=True)
+@kernel
 def _accept(cost, cur_h, cur_s, temp, hard_w, hard_temp):
     """Metropolis acceptance of the move that led to `cost` from hard cur_h, soft cur_s.
 
@@ -592,7 +598,7 @@ def _accept(cost, cur_h, cur_s, temp, hard_w, hard_temp):
     return ds <= 0 or np.random.random() < np.exp(-ds / temp)
 
 
-@njit(cache=True, inline="always")
+@inline_kernel
 def _try_move(A, S, m, s1, r1, cur_h, cur_s, temp, hard_w, hard_temp):
     """Move meeting m to (s1, r1), keep it if accepted, else put it back. Returns the (hard,
     soft) after."""
@@ -613,6 +619,19 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
 
     Moves: move a meeting to another start (and maybe room), change its room, swap the
     (start, room) of two meetings of the same length, or change a class's instructor."""
+    M = A.dims[4]
+    longest = max(1, np.diff(A.cls_meet_ptr).max()) if A.cls_meet_ptr.shape[0] > 1 else 1
+    chains = np.empty((3, min(M, KEMPE_MAX)), np.int64)  # chain, side, rooms
+    in_chain = np.zeros(M, np.bool_)
+    pair = np.empty(2, np.int64)
+    class_meetings = np.empty((3, longest), np.int64)  # old starts, old rooms, new starts
+    return _anneal(A, S, n_iter, temp0, temp1, hard_w, seed,
+                   chains[0], chains[1], chains[2], in_chain, pair, class_meetings)
+
+
+@kernel
+def _anneal(A, S, n_iter, temp0, temp1, hard_w, seed, chain, side, rooms, in_chain, pair,
+            class_meetings):
     np.random.seed(seed)
     M = A.dims[4]
     # Accept a hard violation more with probability about 6 / M: enough to leave local minima,
@@ -622,11 +641,6 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
     cur_s = weighted(S.cost, 0)
     cooling = (temp1 / temp0) ** (1.0 / max(1, n_iter))
     temp = temp0 / cooling
-    chain = np.empty(min(M, KEMPE_MAX), np.int64)
-    side = np.empty(min(M, KEMPE_MAX), np.int64)
-    rooms = np.empty(min(M, KEMPE_MAX), np.int64)
-    in_chain = np.zeros(M, np.bool_)
-    pair = np.empty(2, np.int64)
     for it in range(n_iter):
         temp *= cooling
         feasible = _placement_violations(S.cost) == 0
@@ -674,12 +688,15 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
             if j == i0:
                 continue
             m0 = A.cls_meet_ptr[c]
-            old_starts = S.m_start[m0:A.cls_meet_ptr[c + 1]].copy()
-            old_rooms = S.m_room[m0:A.cls_meet_ptr[c + 1]].copy()
-            new_starts = old_starts.copy()
+            nm = A.cls_meet_ptr[c + 1] - m0
+            old_starts = class_meetings[0, :nm]
+            old_rooms = class_meetings[1, :nm]
+            new_starts = class_meetings[2, :nm]
             # While infeasible, half the time every meeting goes where it then clashes least.
             repair = not feasible and np.random.random() < 0.5
-            for k in range(new_starts.shape[0]):
+            for k in range(nm):
+                old_starts[k] = new_starts[k] = S.m_start[m0 + k]
+                old_rooms[k] = S.m_room[m0 + k]
                 if repair:
                     new_starts[k] = -1
                 elif np.random.random() < 0.5:
