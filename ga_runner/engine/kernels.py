@@ -620,13 +620,15 @@ def anneal(A, S, n_iter, temp0, temp1, hard_w, seed):
     Moves: move a meeting to another start (and maybe room), change its room, swap the
     (start, room) of two meetings of the same length, or change a class's instructor."""
     M = A.dims[4]
-    longest = max(1, np.diff(A.cls_meet_ptr).max()) if A.cls_meet_ptr.shape[0] > 1 else 1
-    chains = np.empty((3, min(M, KEMPE_MAX)), np.int64)  # chain, side, rooms
+    chain = np.empty(min(M, KEMPE_MAX), np.int64)
+    side = np.empty(min(M, KEMPE_MAX), np.int64)
+    rooms = np.empty(min(M, KEMPE_MAX), np.int64)
     in_chain = np.zeros(M, np.bool_)
     pair = np.empty(2, np.int64)
+    longest = np.diff(A.cls_meet_ptr).max() if A.dims[3] > 0 else 0
     class_meetings = np.empty((3, longest), np.int64)  # old starts, old rooms, new starts
-    return _anneal(A, S, n_iter, temp0, temp1, hard_w, seed,
-                   chains[0], chains[1], chains[2], in_chain, pair, class_meetings)
+    return _anneal(A, S, n_iter, temp0, temp1, hard_w, seed, chain, side, rooms, in_chain, pair,
+                   class_meetings)
 
 
 @kernel
