@@ -69,3 +69,14 @@ def split_problem() -> dict:
                      "periods_per_week": 3, "block_length": 1, "instructors": ["A", "B"]}
                     for k in range(3)],
     }
+
+
+def uneven_split_problem() -> dict:
+    """A and B are free 5 periods each, 10 in all, and three 3-period classes only they can
+    teach need 9: enough periods, but one of them teaches two classes, 6 periods: 1 over."""
+    doc = split_problem()
+    doc["name"] = "uneven split"
+    doc["periods"] = [{"name": str(p)} for p in range(5)]
+    doc["instructors"] = [{"id": "A", "unavailable": [[1, p] for p in range(5)]},
+                          {"id": "B", "unavailable": [[0, p] for p in range(5)]}]
+    return doc

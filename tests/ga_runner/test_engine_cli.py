@@ -8,10 +8,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from ga_runner.problem import normalize_problem
 from tests.ga_runner.conftest import BENCH, REPO, cli, json_lines
 from tests.ga_runner.independent_evaluator import evaluate
-from tests.ga_runner.problems import random_problem, split_problem
+from tests.ga_runner.problems import random_problem, split_problem, uneven_split_problem
 
 
 def test_solve_writes_the_documented_outputs(tmp_path, write_problem):
@@ -108,12 +110,14 @@ def test_unsatisfiable_requirements_are_reported(tmp_path, write_problem):
     assert result["cost"]["hard"]["availability"] >= 1
 
 
-def test_result_reports_the_proven_floor_and_the_engine_reaches_it(tmp_path, write_problem):
-    run = cli("solve", write_problem(split_problem()), "--out", tmp_path, "--generations", "10")
+@pytest.mark.parametrize("problem, floor", [(split_problem, 2), (uneven_split_problem, 1)])
+def test_result_reports_the_proven_floor_and_the_engine_reaches_it(tmp_path, write_problem,
+                                                                    problem, floor):
+    run = cli("solve", write_problem(problem()), "--out", tmp_path, "--generations", "10")
     assert run.returncode == 0, run.stderr
     result = json.loads((tmp_path / "schedule.json").read_text())
-    assert result["hard_floor"] == 2
-    assert result["hard"] == 2
+    assert result["hard_floor"] == floor
+    assert result["hard"] == floor
 
 
 def test_converters_and_to_sol_run_without_the_scientific_stack(tmp_path):

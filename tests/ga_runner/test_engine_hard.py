@@ -9,7 +9,7 @@ from ga_runner.engine.analysis import analyse
 from ga_runner.engine.model import Model
 from ga_runner.engine.score import score
 from ga_runner.problem import normalize_problem
-from tests.ga_runner.problems import split_problem
+from tests.ga_runner.problems import split_problem, uneven_split_problem
 from tests.ga_runner.test_engine_scoring import check_all_agree
 
 
@@ -157,6 +157,15 @@ def test_pre_analysis_counts_the_cost_of_one_instructor_per_class():
         "clash or fall in unavailable time"]
     assert found.hard_floor == 2
 
+
+
+def test_pre_analysis_finds_instructors_free_long_enough_who_cannot_share_out_whole_classes():
+    found = analyse(Model(normalize_problem(uneven_split_problem())))
+    assert [u["reason"] for u in found.unsatisfiable] == [
+        "instructors A, B are free for 10 period(s) a week in all and the classes only they can "
+        "teach need 9: c0, c1, c2, but as each class has one instructor, at least 1 of these "
+        "periods clash or fall in unavailable time"]
+    assert found.hard_floor == 1
 
 def test_hard_floor_adds_the_classes_nobody_can_teach_to_the_instructor_shortfalls():
     doc = split_problem()

@@ -1,4 +1,5 @@
-"""The search's compound moves: Kempe chains, min-conflicts repair, feasibility filters."""
+"""The search's compound moves: Kempe chains, ejections, min-conflicts repair, feasibility
+filters."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,6 +11,7 @@ from ga_runner.engine.search import ANNEAL_HARD_WEIGHT, Search
 from ga_runner.formats.ctt import ctt_to_problem
 from ga_runner.problem import normalize_problem
 from tests.ga_runner.conftest import BENCH
+from tests.ga_runner.problems import split_problem
 from tests.ga_runner.test_engine_scoring import check_all_agree
 
 
@@ -66,6 +68,34 @@ def test_kempe_chain_refuses_meetings_of_another_shape():
     assert not in_chain.any()
 
 
+def test_ejection_moves_the_clashing_meeting_where_it_clashes_least():
+    doc = two_period_problem()
+    A = Model(doc).arrays
+    # a at period 1 in R1; b (clashes with a) in R1 and c (does not) in R2 at period 2.
+    state = K.new_state(A, [0, 1, 1], [0, 0, 1], [0, 1, 2])
+    chain, side, rooms, in_chain = chain_buffers(3)
+    n = K._eject(A, state, 0, 1, chain, side, rooms, in_chain)
+    assert n == 2 and list(chain[:n]) == [0, 1] and not in_chain.any()
+    # a took period 2 in the room b left (c holds the other); b went to period 1, the only
+    # place without a clash.
+    assert list(state.m_start) == [1, 0, 1] and state.m_room[0] == 0
+    assert K._placement_violations(state.cost) == 0
+    check_all_agree(doc, state)
+    K._eject_undo(A, state, chain, side, rooms, n)
+    assert list(state.m_start) == [0, 1, 1] and list(state.m_room) == [0, 0, 1]
+    check_all_agree(doc, state)
+
+
+def test_ejection_refuses_more_clashing_meetings_than_the_buffers_hold():
+    doc = two_period_problem()
+    A = Model(doc).arrays
+    state = K.new_state(A, [0, 1, 1], [0, 0, 1], [0, 1, 2])
+    chain, side, rooms, _ = chain_buffers(1)
+    in_chain = np.zeros(3, np.bool_)  # indexed by meeting
+    assert K._eject(A, state, 0, 1, chain, side, rooms, in_chain) == -1
+    assert list(state.m_start) == [0, 1, 1] and not in_chain.any()
+
+
 def test_least_violating_start_avoids_clashes():
     doc = two_period_problem()
     A = Model(doc).arrays
@@ -95,3 +125,18 @@ def test_feasible_annealing_stays_feasible_and_exact(name):
     assert K._placement_violations(state.cost) == 0
     check_all_agree(doc, state)
 
+
+
+def test_infeasible_annealing_keeps_the_bookkeeping_exact():
+    """A problem with more teaching than its instructors are free for never becomes feasible,
+    so every move of the infeasible phase (ejections, repairs, Kempe chains, instructor
+    changes) runs; the incremental cost must still equal the from-scratch score."""
+    doc = normalize_problem(split_problem())
+    model = Model(doc)
+    search = Search(model, 5, 1, None, None, 0.0, 0, should_stop=lambda: False,
+                    on_progress=lambda s: None)
+    state = search._new_individual().state
+    for seed in range(20):
+        K.anneal(model.arrays, state, 5_000, 5.0, 1.0, ANNEAL_HARD_WEIGHT, seed)
+        check_all_agree(doc, state)
+    assert K._placement_violations(state.cost) >= 2  # the proven floor
