@@ -1,9 +1,9 @@
 """Pre-analysis: requirements no timetable can meet, each with the reason.
 
 Checked per class (who, where and when it could possibly be held), per leaf group (more
-teaching than the week has room for) and per set of instructors (more teaching that only they
-can give than they are free for). These are the `unsatisfiable` entries
-of schedule.json; the search still places everything as well as it can.
+teaching than the week has room for) and per set of instructors (teaching that only they can
+give and that cannot be shared out, class by class, within their free time). These are the
+`unsatisfiable` entries of schedule.json; the search still places everything as well as it can.
 """
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ SMALL_SET = 3
 
 # unsatisfiable: the requirements no timetable can meet, each with its reason. hard_floor: how
 # many hard violations every timetable has, proven from the classes nobody is qualified to teach
-# and the overloaded instructor sets (these never share a violation, so their counts add up).
+# and the instructor sets that must teach beyond their free time (disjoint sets: they never share
+# a violation, so their counts add up).
 Analysis = namedtuple("Analysis", ["unsatisfiable", "hard_floor"])
 
 
