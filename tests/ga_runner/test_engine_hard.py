@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ga_runner.engine import kernels as K
-from ga_runner.engine.analysis import analyse
+from ga_runner.engine.analysis import _small_sets, analyse
 from ga_runner.engine.model import Model
 from ga_runner.engine.score import score
 from ga_runner.problem import normalize_problem
@@ -172,3 +172,19 @@ def test_hard_floor_adds_the_classes_nobody_can_teach_to_the_instructor_shortfal
     doc["classes"].append({"id": "orphan", "course": "K", "kind": "lecture", "groups": ["G0"],
                            "periods_per_week": 1, "block_length": 1, "instructors": []})
     assert analyse(Model(normalize_problem(doc))).hard_floor == 3
+
+
+def test_classes_many_can_teach_do_not_link_small_instructor_sets():
+    """Such a class belongs to no set of three or fewer, so it must not multiply the sets
+    checked: 30 instructors all qualified for every class give 30 single-instructor sets, not
+    the 4 525 sets of up to three."""
+    doc = split_problem()
+    doc["instructors"] = [{"id": "T%d" % k} for k in range(30)]
+    for cls in doc["classes"]:
+        cls["instructors"] = [i["id"] for i in doc["instructors"]]
+    model = Model(normalize_problem(doc))
+    A = model.arrays
+    able = [list(A.cls_inst[A.cls_inst_ptr[c]:A.cls_inst_ptr[c + 1]]) for c in range(3)]
+    by_inst = [[c for c in range(3) if i in able[c]] for i in range(30)]
+    assert sorted(len(s) for s in _small_sets(able, by_inst)) == [1] * 30
+    assert analyse(model).hard_floor == 0
