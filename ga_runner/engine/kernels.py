@@ -460,6 +460,29 @@ def _meeting_at(A, S, c, t):
     return -1
 
 
+@inline_kernel
+def _n_candidates(A, S, c, i, t):
+    """How many classes `_candidate` lists for class c taught by i at slot t: the class itself,
+    the classes sharing a leaf with it and, when i teaches at t, i's classes."""
+    n = 1 + A.cls_nb_ptr[c + 1] - A.cls_nb_ptr[c]
+    if i >= 0 and S.pres_i[i, t] > 0:
+        n += A.inst_cls_ptr[i + 1] - A.inst_cls_ptr[i]
+    return n
+
+
+@inline_kernel
+def _candidate(A, S, c, i, q):
+    """The q-th class that may clash with class c taught by i (see `_n_candidates`), or -1 for
+    one of i's classes that is c itself or now has another instructor."""
+    if q == 0:
+        return c
+    n_nb = A.cls_nb_ptr[c + 1] - A.cls_nb_ptr[c]
+    if q <= n_nb:
+        return A.cls_nb[A.cls_nb_ptr[c] + q - 1]
+    c2 = A.inst_cls[A.inst_cls_ptr[i] + q - 1 - n_nb]
+    return -1 if c2 == c or S.c_inst[c2] != i else c2
+
+
 @kernel
 def _kempe_chain(A, S, m, pair, chain, side, in_chain):
     """The Kempe chain of meeting m between the starts pair[0] (its own) and pair[1]: m, every
@@ -481,21 +504,8 @@ def _kempe_chain(A, S, m, pair, chain, side, in_chain):
         to_side = 1 - side[head]
         to = pair[to_side]
         for t in range(to, to + ln):
-            # Candidates present at t: the class itself, classes sharing a leaf, the instructor's.
-            q = -1
-            q_end = A.cls_nb_ptr[cx + 1] - A.cls_nb_ptr[cx]
-            if i >= 0 and S.pres_i[i, t] > 0:
-                q_end += A.inst_cls_ptr[i + 1] - A.inst_cls_ptr[i]
-            while ok and q < q_end:
-                if q < 0:
-                    c2 = cx
-                elif q < A.cls_nb_ptr[cx + 1] - A.cls_nb_ptr[cx]:
-                    c2 = A.cls_nb[A.cls_nb_ptr[cx] + q]
-                else:
-                    c2 = A.inst_cls[A.inst_cls_ptr[i] + q - (A.cls_nb_ptr[cx + 1] - A.cls_nb_ptr[cx])]
-                    if c2 == cx or S.c_inst[c2] != i:
-                        c2 = -1
-                q += 1
+            for q in range(_n_candidates(A, S, cx, i, t)):
+                c2 = _candidate(A, S, cx, i, q)
                 if c2 < 0 or S.occ_c[c2, t] == 0:
                     continue
                 y = _meeting_at(A, S, c2, t)
@@ -553,21 +563,10 @@ def _eject(A, S, m, s1, chain, side, rooms, in_chain):
     n = 1
     in_chain[m] = True
     ok = True
-    n_nb = A.cls_nb_ptr[c + 1] - A.cls_nb_ptr[c]
     for t in range(s1, s1 + ln):
-        q_end = n_nb
-        if i >= 0 and S.pres_i[i, t] > 0:
-            q_end += A.inst_cls_ptr[i + 1] - A.inst_cls_ptr[i]
-        for q in range(-1, q_end):
-            if q < 0:
-                c2 = c
-            elif q < n_nb:
-                c2 = A.cls_nb[A.cls_nb_ptr[c] + q]
-            else:
-                c2 = A.inst_cls[A.inst_cls_ptr[i] + q - n_nb]
-                if c2 == c or S.c_inst[c2] != i:
-                    continue
-            if S.occ_c[c2, t] == 0:
+        for q in range(_n_candidates(A, S, c, i, t)):
+            c2 = _candidate(A, S, c, i, q)
+            if c2 < 0 or S.occ_c[c2, t] == 0:
                 continue
             y = _meeting_at(A, S, c2, t)
             if in_chain[y]:
