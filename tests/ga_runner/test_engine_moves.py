@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numba import njit
 
 from ga_runner.engine import kernels as K
 from ga_runner.engine.model import Model
@@ -81,7 +82,7 @@ def test_ejection_moves_the_clashing_meeting_where_it_clashes_least():
     assert list(state.m_start) == [1, 0, 1] and state.m_room[0] == 0
     assert K._placement_violations(state.cost) == 0
     check_all_agree(doc, state)
-    K._eject_undo(A, state, chain, side, rooms, n)
+    K._eject_undo(A, state, chain, side, rooms, n, 0, state.c_inst[0])
     assert list(state.m_start) == [0, 1, 1] and list(state.m_room) == [0, 0, 1]
     check_all_agree(doc, state)
 
@@ -94,6 +95,34 @@ def test_ejection_refuses_more_clashing_meetings_than_the_buffers_hold():
     in_chain = np.zeros(3, np.bool_)  # indexed by meeting
     assert K._eject(A, state, 0, 1, chain, side, rooms, in_chain) == -1
     assert list(state.m_start) == [0, 1, 1] and not in_chain.any()
+
+
+@njit
+def seed_kernels(seed):
+    np.random.seed(seed)  # numba's generator, shared by every compiled kernel
+
+
+def test_class_ejection_gives_the_class_the_new_instructor_and_moves_what_clashes():
+    doc = two_period_problem()
+    # Ix may also teach a, but only in period 2, where b (same group as a) sits.
+    doc["instructors"].append({"id": "Ix", "unavailable": [[0, 0]]})
+    doc["classes"][0]["instructors"].append("Ix")
+    model = Model(normalize_problem(doc))
+    A, ix = model.arrays, model.inst_ids.index("Ix")
+    state = K.new_state(A, [0, 1, 1], [0, 0, 1], [0, 1, 2])
+    chain, side, rooms, in_chain = chain_buffers(3)
+    seed_kernels(1)  # a start where Ix is available: the 90 % case
+    n = K._eject_class(A, state, 0, ix, chain, side, rooms, in_chain)
+    assert n == 2 and list(chain[:n]) == [0, 1] and not in_chain.any()
+    # a, now Ix's, took period 2 in the room b left; b went to period 1, where nothing clashes.
+    assert state.c_inst[0] == ix
+    assert list(state.m_start) == [1, 0, 1] and state.m_room[0] == 0
+    assert K._placement_violations(state.cost) == 0
+    check_all_agree(model.doc, state)
+    K._eject_undo(A, state, chain, side, rooms, n, 0, 0)
+    assert state.c_inst[0] == 0
+    assert list(state.m_start) == [0, 1, 1] and list(state.m_room) == [0, 0, 1]
+    check_all_agree(model.doc, state)
 
 
 def test_least_violating_start_avoids_clashes():
