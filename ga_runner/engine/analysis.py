@@ -20,9 +20,10 @@ from .model import Model
 SMALL_SET = 3
 
 # unsatisfiable: the requirements no timetable can meet, each with its reason. hard_floor: how
-# many hard violations every timetable has, proven from the classes nobody is qualified to teach
-# and the instructor sets that must teach beyond their free time (disjoint sets: they never share
-# a violation, so their counts add up).
+# many hard violations every timetable has, proven from the classes nobody is qualified to teach,
+# the instructor sets that must teach beyond their free time and the room sets that cannot hold
+# the classes only they suit (disjoint sets: they never share a violation, so their counts add
+# up).
 Analysis = namedtuple("Analysis", ["unsatisfiable", "hard_floor"])
 
 
@@ -90,7 +91,8 @@ def analyse(model: Model) -> Analysis:
         if need > T:
             add(None, "group", "group %s attends %d periods a week; the week has %d" % (leaf, need, T))
     hard_floor = int(A.cls_fixed_cost.sum())
-    for insts, classes, need, available, at_least in _instructor_shortfalls(model):
+    shortfalls = _instructor_shortfalls(model)
+    for insts, classes, need, available, at_least in shortfalls:
         hard_floor += at_least
         who = ("instructor %s is" if len(insts) == 1 else "instructors %s are") % ", ".join(insts)
         teach = "the classes only %s can teach need %d: %s" % (
@@ -105,6 +107,16 @@ def analyse(model: Model) -> Analysis:
         else:
             reason = "%s %s, but %s" % (who, free, teach)
         add(None, "instructor", reason)
+    counted = {model.inst_ids.index(i) for insts, *_ in shortfalls for i in insts}
+    for rooms, lengths, at_least in _room_shortfalls(model, counted):
+        hard_floor += at_least
+        add(None, "room", "only rooms %s suit %s; %s at times when an instructor for them is "
+            "free, so at least %d meeting(s) clash, take another room or fall in unavailable "
+            "time" % (", ".join(rooms), "; ".join(
+                "the %d meetings of %d period(s) of %s" % (n, ln, ", ".join(classes))
+                for ln, n, _, classes in lengths), " and ".join(
+                "at most %d of the %d-period meetings fit there" % (fit, ln)
+                for ln, _, fit, _ in lengths), at_least))
     return Analysis(out, hard_floor)
 
 
@@ -151,6 +163,82 @@ def _instructor_shortfalls(model: Model) -> list:
     return out
 
 
+def _room_shortfalls(model: Model, counted: set) -> list:
+    """Room sets that cannot hold the classes only they can hold.
+
+    For each set R of rooms that is some class's set of suitable rooms, take the classes whose
+    suitable rooms all lie in R and that someone can teach, and, per block length, their
+    meetings of that length. A meeting in no violation is in a room of R at a time when its
+    class and one of its instructors are free, and no other such meeting has its room or its
+    instructor then. So at most as many are free of violations as a max flow carries from the
+    meetings to (instructor, day) pairs, each holding as many disjoint blocks as the
+    instructor's free time that day does, and on to days, each holding as many disjoint blocks
+    as the rooms of R do; every other meeting takes part in a violation of its own (a
+    double-booked room or instructor, an unsuitable room, unavailable time). Kept sets share no
+    room and no instructor with each other or with the `counted` instructor sets, so their
+    losses add up with those. Returns, per set, (room ids, [(length, meetings, how many fit,
+    class ids)] for the lengths that lose, the fewest meetings in violation)."""
+    A = model.arrays
+    C = len(model.classes)
+    suitable = [frozenset(int(r) for r in model.cls_suitable_rooms[c]) for c in range(C)]
+    # Per class: (instructor, starts where the class, the instructor and a suitable room are free).
+    options = [[(int(A.cls_inst[k]), A.opt_start[A.opt_start_ptr[k]:A.opt_start_ptr[k + 1]])
+                for k in range(A.cls_inst_ptr[c], A.cls_inst_ptr[c + 1])
+                if A.opt_start_ptr[k + 1] > A.opt_start_ptr[k]] for c in range(C)]
+    found = []
+    for rooms in sorted(set(suitable), key=sorted):
+        classes = [c for c in range(C) if suitable[c] <= rooms and options[c]]
+        lengths = []
+        for ln in sorted({int(A.cls_len[c]) for c in classes}):
+            group = [c for c in classes if A.cls_len[c] == ln]
+            n = sum(int(A.cls_meet_ptr[c + 1] - A.cls_meet_ptr[c]) for c in group)
+            fit = _meetings_that_fit(model, rooms, group, options, ln)
+            if fit < n:
+                lengths.append((ln, n, fit, sorted(model.class_ids[c] for c in group)))
+        if lengths:
+            insts = {i for c in classes for i, _ in options[c]}
+            found.append((sum(n - fit for _, n, fit, _ in lengths), rooms, insts, lengths))
+    out = []
+    rooms_taken, insts_taken = set(), set(counted)
+    for at_least, rooms, insts, lengths in sorted(found, key=lambda f: (-f[0], sorted(f[1]))):
+        if not rooms & rooms_taken and not insts & insts_taken:
+            rooms_taken |= rooms
+            insts_taken |= insts
+            out.append((sorted(model.room_ids[r] for r in rooms), lengths, at_least))
+    return out
+
+
+def _meetings_that_fit(model: Model, rooms, group, options, ln) -> int:
+    """At most how many meetings of these classes (all of block length ln) can be held in
+    these rooms without a violation (see `_room_shortfalls`)."""
+    A, P = model.arrays, model.P
+    starts = {}  # (instructor, day) -> the starts any class of the group could use
+    for c in group:
+        for i, free in options[c]:
+            for s in free:
+                starts.setdefault((i, int(s) // P), set()).add(int(s))
+    pairs = sorted(starts)
+    days = sorted({d for _, d in pairs})
+    node = {key: k for k, key in enumerate([("class", c) for c in group]
+                                            + [("pair", p) for p in pairs]
+                                            + [("day", d) for d in days])}
+    source, sink = len(node), len(node) + 1
+    net = _Network(len(node) + 2)
+    for c in group:
+        net.edge(source, node["class", c], int(A.cls_meet_ptr[c + 1] - A.cls_meet_ptr[c]))
+        for i, free in options[c]:
+            for d in {int(s) // P for s in free}:
+                net.edge(node["class", c], node["pair", (i, d)], len(free))
+    for (i, d) in pairs:
+        net.edge(node["pair", (i, d)], node["day", d], _disjoint_blocks(starts[i, d], ln))
+    for d in days:
+        usable = set().union(*(starts[p] for p in pairs if p[1] == d))
+        net.edge(node["day", d], sink, sum(
+            _disjoint_blocks([s for s in usable if not A.room_unav[r, s:s + ln].any()], ln)
+            for r in rooms))
+    return net.max_flow(source, sink)[0]
+
+
 def _small_sets(able, by_inst) -> list:
     """Every set of up to SMALL_SET instructors linked by classes that only such a set could
     teach (a class more instructors can teach belongs to no small set)."""
@@ -176,44 +264,15 @@ def _flow_cut_parts(able, need, free) -> list:
     condition), from a max flow of each class's periods to the instructors able to teach it."""
     C, I = len(able), len(free)
     source, sink = C + I, C + I + 1
-    cap = {}
-    adj = [[] for _ in range(C + I + 2)]
-
-    def edge(u, v, c):
-        if (u, v) not in cap:
-            adj[u].append(v)
-            adj[v].append(u)
-            cap[(v, u)] = cap.get((v, u), 0)
-        cap[(u, v)] = cap.get((u, v), 0) + c
-
+    net = _Network(C + I + 2)
     for c in range(C):
         for i in able[c]:
-            edge(c, C + i, need[c])
+            net.edge(c, C + i, need[c])
         if able[c]:
-            edge(source, c, need[c])
+            net.edge(source, c, need[c])
     for i in range(I):
-        edge(C + i, sink, free[i])
-    while True:  # Edmonds-Karp
-        parent = {source: None}
-        queue = [source]
-        for u in queue:
-            for v in adj[u]:
-                if v not in parent and cap[(u, v)] > 0:
-                    parent[v] = u
-                    queue.append(v)
-            if sink in parent:
-                break
-        if sink not in parent:
-            break
-        path, v = [], sink
-        while parent[v] is not None:
-            path.append((parent[v], v))
-            v = parent[v]
-        push = min(cap[e] for e in path)
-        for u, v in path:
-            cap[(u, v)] -= push
-            cap[(v, u)] += push
-    reached = set(parent)
+        net.edge(C + i, sink, free[i])
+    _, reached = net.max_flow(source, sink)
     # The cut's instructors, split into parts linked by classes they could teach.
     parts = []
     seen = set()
@@ -228,9 +287,49 @@ def _flow_cut_parts(able, need, free) -> list:
             seen.add(u)
             if u >= C:
                 part.add(u - C)
-            stack.extend(v for v in adj[u] if v in reached and v < C + I and v not in seen)
+            stack.extend(v for v in net.adj[u] if v in reached and v < C + I and v not in seen)
         parts.append(frozenset(part))
     return parts
+
+
+class _Network:
+    """A flow network on nodes 0..n-1 (Edmonds-Karp max flow)."""
+
+    def __init__(self, n: int):
+        self.adj = [[] for _ in range(n)]
+        self.cap = {}
+
+    def edge(self, u: int, v: int, c: int) -> None:
+        if (u, v) not in self.cap:
+            self.adj[u].append(v)
+            self.adj[v].append(u)
+            self.cap[(v, u)] = self.cap.get((v, u), 0)
+        self.cap[(u, v)] = self.cap.get((u, v), 0) + c
+
+    def max_flow(self, source: int, sink: int):
+        """The flow's value and the nodes still reachable from the source (the cut's side)."""
+        cap, total = self.cap, 0
+        while True:
+            parent = {source: None}
+            queue = [source]
+            for u in queue:
+                for v in self.adj[u]:
+                    if v not in parent and cap[(u, v)] > 0:
+                        parent[v] = u
+                        queue.append(v)
+                if sink in parent:
+                    break
+            if sink not in parent:
+                return total, set(parent)
+            path, v = [], sink
+            while parent[v] is not None:
+                path.append((parent[v], v))
+                v = parent[v]
+            push = min(cap[e] for e in path)
+            for u, v in path:
+                cap[(u, v)] -= push
+                cap[(v, u)] += push
+            total += push
 
 
 def _least_overflow(options, free, floor, node_limit=200_000) -> int:

@@ -80,3 +80,47 @@ def uneven_split_problem() -> dict:
     doc["instructors"] = [{"id": "A", "unavailable": [[1, p] for p in range(5)]},
                           {"id": "B", "unavailable": [[0, p] for p in range(5)]}]
     return doc
+
+
+def studio_problem() -> dict:
+    """One day of 8 periods and one studio; three 4-period studio classes, each with its own
+    instructor who is always free. The studio holds two such blocks a day: 1 over."""
+    return {
+        "format": "timetable-problem/1", "name": "studio", "days": ["Mon"],
+        "periods": [{"name": str(p)} for p in range(8)],
+        "rooms": [{"id": "S", "capacity": 30, "type": "Practical", "features": ["studio"]},
+                  {"id": "LAB", "capacity": 30, "type": "Practical", "features": []}],
+        "instructors": [{"id": "T%d" % k} for k in range(3)],
+        "groups": [{"id": "G%d" % k, "size": 10} for k in range(3)],
+        "courses": [{"id": "K"}],
+        "classes": [{"id": "s%d" % k, "course": "K", "kind": "practical", "groups": ["G%d" % k],
+                     "periods_per_week": 4, "block_length": 4, "room_type": "Practical",
+                     "room_features": ["studio"], "instructors": ["T%d" % k]} for k in range(3)],
+    }
+
+
+def fragmented_studio_problem() -> dict:
+    """Two days of 8 periods and three studios; three 4-period classes that only T can teach.
+    T is free 12 periods for 12, but only periods 1-6 of each day: one block a day fits, 1 over."""
+    doc = studio_problem()
+    doc["name"] = "fragmented studio"
+    doc["days"] = ["Mon", "Tue"]
+    doc["rooms"] = [{"id": "S%d" % k, "capacity": 30, "type": "Practical", "features": ["studio"]}
+                    for k in range(3)]
+    doc["instructors"] = [{"id": "T", "unavailable": [[d, p] for d in range(2) for p in (6, 7)]}]
+    for cls in doc["classes"]:
+        cls["instructors"] = ["T"]
+    return doc
+
+
+def crowded_studio_problem() -> dict:
+    """One day of 3 periods and one studio; four 1-period studio classes with instructors who are
+    always free: one of them must share the studio (or take the lab, an unsuitable room)."""
+    doc = studio_problem()
+    doc["name"] = "crowded studio"
+    doc["periods"] = [{"name": str(p)} for p in range(3)]
+    doc["instructors"] = [{"id": "T%d" % k} for k in range(4)]
+    doc["groups"] = [{"id": "G%d" % k, "size": 10} for k in range(4)]
+    doc["classes"] = [dict(doc["classes"][0], id="s%d" % k, groups=["G%d" % k], periods_per_week=1,
+                           block_length=1, instructors=["T%d" % k]) for k in range(4)]
+    return doc

@@ -9,7 +9,8 @@ from ga_runner.engine.analysis import _small_sets, analyse
 from ga_runner.engine.model import Model
 from ga_runner.engine.score import score
 from ga_runner.problem import normalize_problem
-from tests.ga_runner.problems import split_problem, uneven_split_problem
+from tests.ga_runner.problems import (fragmented_studio_problem, split_problem, studio_problem,
+                                      uneven_split_problem)
 from tests.ga_runner.test_engine_scoring import check_all_agree
 
 
@@ -188,3 +189,32 @@ def test_classes_many_can_teach_do_not_link_small_instructor_sets():
     by_inst = [[c for c in range(3) if i in able[c]] for i in range(30)]
     assert sorted(len(s) for s in _small_sets(able, by_inst)) == [1] * 30
     assert analyse(model).hard_floor == 0
+
+
+def test_pre_analysis_finds_rooms_that_cannot_hold_the_classes_only_they_suit():
+    found = analyse(Model(normalize_problem(studio_problem())))
+    assert [u["reason"] for u in found.unsatisfiable] == [
+        "only rooms S suit the 3 meetings of 4 period(s) of s0, s1, s2; at most 2 of the "
+        "4-period meetings fit there at times when an instructor for them is free, so at least 1 "
+        "meeting(s) clash, take another room or fall in unavailable time"]
+    assert found.hard_floor == 1
+
+
+def test_room_set_bound_counts_the_blocks_an_instructor_can_teach_each_day():
+    """T is free as many periods as the classes need, so no instructor set is short; but each
+    day's free stretch holds one block, and three rooms do not change that."""
+    found = analyse(Model(normalize_problem(fragmented_studio_problem())))
+    assert [u["requirement"] for u in found.unsatisfiable] == ["room"]
+    assert "at most 2 of the 4-period meetings fit" in found.unsatisfiable[0]["reason"]
+    assert found.hard_floor == 1
+
+
+def test_room_set_bound_is_not_added_to_an_instructor_set_it_shares_a_violation_with():
+    """Only T0 can teach all three studio classes: 8 free periods for 12 is 4 over. Those same
+    meetings are the ones the studio cannot hold, so the room set adds nothing."""
+    doc = studio_problem()
+    for cls in doc["classes"]:
+        cls["instructors"] = ["T0"]
+    found = analyse(Model(normalize_problem(doc)))
+    assert [u["requirement"] for u in found.unsatisfiable] == ["instructor"]
+    assert found.hard_floor == 4
