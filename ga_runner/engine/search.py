@@ -24,9 +24,10 @@ from .model import Model
 TEMP_START = 15.0
 TEMP_END = 0.05
 # The soft cost cools from when the best timetable reaches its proven hard floor, or at the
-# latest once this share of the run is over. (Campus, which stays above its floor, 110 s, seeds
-# 1-4: hard 19/18/20/17 and soft 3 166/3 212/3 118/3 157 without; hard 19/18/20/17 and soft
-# 2 233/2 339/1 797/3 145 from 75 %; hard 20/19/20/18 and soft 1 862/2 318/1 847/2 028 from 50 %.)
+# latest once this share of the run is over, from the best timetable. (Campus, which stays above
+# its floor, 110 s, seeds 1-4: hard 19/18/20/17 and soft 3 166/3 212/3 118/3 157 without; the
+# same hard and soft 2 244/1 996/2 781/2 697 from 75 %; 2 233/2 339/1 797/3 145 when the walks
+# cooled from wherever they were, not from the best; hard 20/19/20/18 from 50 %.)
 COOL_AFTER = 0.75
 # A hard violation costs this much soft cost in the greedy construction.
 HARD_WEIGHT = 40
@@ -245,7 +246,11 @@ class Search:
         record = self.stats.compile(pop)
         self.logbook.record(gen=self.generation, evals=self.evaluations, **record)
         best = self.hof[0].fitness.values
-        if self.cooling_since is None and (best[0] <= self.hard_floor or self._late()):
+        if self.cooling_since is None and best[0] <= self.hard_floor:
             self.cooling_since = (self.generation, self.elapsed())
+        elif self.cooling_since is None and self._late():
+            # The walks may have wandered off the best timetable; it is the one to cool.
+            self.cooling_since = (self.generation, self.elapsed())
+            pop[:] = [self.toolbox.clone(self.hof[0]) for _ in pop]
         self.history.append((self.elapsed(), int(best[0]), int(best[1])))
         self.on_progress(self)
