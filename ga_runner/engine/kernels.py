@@ -466,8 +466,8 @@ def _meeting_at(A, S, c, t):
 
 @inline_kernel
 def _n_candidates(A, S, c, i, t):
-    """How many classes `_candidate` lists for class c taught by i at slot t: the class itself,
-    the classes sharing a leaf with it and, when i teaches at t, i's classes."""
+    """How many classes `_clashing_meeting` looks at for class c taught by i at slot t: the
+    class itself, the classes sharing a leaf with it and, when i teaches at t, i's classes."""
     n = 1 + A.cls_nb_ptr[c + 1] - A.cls_nb_ptr[c]
     if i >= 0 and S.pres_i[i, t] > 0:
         n += A.inst_cls_ptr[i + 1] - A.inst_cls_ptr[i]
@@ -475,16 +475,22 @@ def _n_candidates(A, S, c, i, t):
 
 
 @inline_kernel
-def _candidate(A, S, c, i, q):
-    """The q-th class that may clash with class c taught by i (see `_n_candidates`), or -1 for
-    one of i's classes that is c itself or now has another instructor."""
-    if q == 0:
-        return c
+def _clashing_meeting(A, S, c, i, t, q):
+    """The meeting at slot t of the q-th class that may clash with class c taught by i (see
+    `_n_candidates`), or -1 when that class is not there or is one of i's classes that is c
+    itself or now has another instructor."""
     n_nb = A.cls_nb_ptr[c + 1] - A.cls_nb_ptr[c]
-    if q <= n_nb:
-        return A.cls_nb[A.cls_nb_ptr[c] + q - 1]
-    c2 = A.inst_cls[A.inst_cls_ptr[i] + q - 1 - n_nb]
-    return -1 if c2 == c or S.c_inst[c2] != i else c2
+    if q == 0:
+        c2 = c
+    elif q <= n_nb:
+        c2 = A.cls_nb[A.cls_nb_ptr[c] + q - 1]
+    else:
+        c2 = A.inst_cls[A.inst_cls_ptr[i] + q - 1 - n_nb]
+        if c2 == c or S.c_inst[c2] != i:
+            return -1
+    if S.occ_c[c2, t] == 0:
+        return -1
+    return _meeting_at(A, S, c2, t)
 
 
 @kernel
@@ -509,13 +515,10 @@ def _kempe_chain(A, S, m, pair, chain, side, in_chain):
         to = pair[to_side]
         for t in range(to, to + ln):
             for q in range(_n_candidates(A, S, cx, i, t)):
-                c2 = _candidate(A, S, cx, i, q)
-                if c2 < 0 or S.occ_c[c2, t] == 0:
+                y = _clashing_meeting(A, S, cx, i, t, q)
+                if y < 0 or in_chain[y]:
                     continue
-                y = _meeting_at(A, S, c2, t)
-                if in_chain[y]:
-                    continue
-                if S.m_start[y] != to or A.cls_len[c2] != ln or n == chain.shape[0]:
+                if S.m_start[y] != to or A.cls_len[A.meet_cls[y]] != ln or n == chain.shape[0]:
                     ok = False
                     break
                 in_chain[y] = True
@@ -561,11 +564,8 @@ def _collect_clashing(A, S, c, i, s1, chain, n, in_chain):
     mark them in_chain. Returns the new length, and False if the buffer filled up first."""
     for t in range(s1, s1 + A.cls_len[c]):
         for q in range(_n_candidates(A, S, c, i, t)):
-            c2 = _candidate(A, S, c, i, q)
-            if c2 < 0 or S.occ_c[c2, t] == 0:
-                continue
-            y = _meeting_at(A, S, c2, t)
-            if in_chain[y]:
+            y = _clashing_meeting(A, S, c, i, t, q)
+            if y < 0 or in_chain[y]:
                 continue
             if n == chain.shape[0]:
                 return n, False
