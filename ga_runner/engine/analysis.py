@@ -91,7 +91,8 @@ def analyse(model: Model) -> Analysis:
         if need > T:
             add(None, "group", "group %s attends %d periods a week; the week has %d" % (leaf, need, T))
     hard_floor = int(A.cls_fixed_cost.sum())
-    shortfalls = _instructor_shortfalls(model)
+    options = _teaching_options(model)
+    shortfalls = _instructor_shortfalls(model, options)
     for insts, classes, need, available, at_least in shortfalls:
         hard_floor += at_least
         who = ("instructor %s is" if len(insts) == 1 else "instructors %s are") % ", ".join(insts)
@@ -108,7 +109,7 @@ def analyse(model: Model) -> Analysis:
             reason = "%s %s, but %s" % (who, free, teach)
         add(None, "instructor", reason)
     counted = {model.inst_ids.index(i) for insts, *_ in shortfalls for i in insts}
-    for rooms, lengths, at_least in _room_shortfalls(model, counted):
+    for rooms, lengths, at_least in _room_shortfalls(model, options, counted):
         hard_floor += at_least
         add(None, "room", "only rooms %s suit %s; %s at times when an instructor for them is "
             "free, so at least %d meeting(s) clash, take another room or fall in unavailable "
@@ -120,7 +121,7 @@ def analyse(model: Model) -> Analysis:
     return Analysis(out, hard_floor)
 
 
-def _instructor_shortfalls(model: Model) -> list:
+def _instructor_shortfalls(model: Model, options: list) -> list:
     """Sets of instructors who must teach beyond their free time.
 
     A set qualifies when the classes that only its instructors can teach cannot be given out
@@ -128,14 +129,12 @@ def _instructor_shortfalls(model: Model) -> list:
     condition: more periods needed than the set is free, any size) and every connected set of
     up to SMALL_SET instructors, which also finds sets that are free long enough in total but
     cannot split their classes to fit. Each candidate's loss is exact over whole classes, and
-    the kept sets are disjoint, largest loss first, so their losses add up. Returns, per set,
-    (instructor ids, class ids, periods needed, periods available, the fewest periods that
-    must clash or fall in unavailable time)."""
+    the kept sets are disjoint, largest loss first, so their losses add up. `options` is
+    `_teaching_options(model)`. Returns, per set, (instructor ids, class ids, periods needed,
+    periods available, the fewest periods that must clash or fall in unavailable time)."""
     A = model.arrays
     C, I, T = len(model.classes), len(model.inst_ids), model.T
-    # Who can teach each class: qualified and free at some time it can be held.
-    able = [[int(A.cls_inst[k]) for k in range(A.cls_inst_ptr[c], A.cls_inst_ptr[c + 1])
-             if A.opt_start_ptr[k + 1] > A.opt_start_ptr[k]] for c in range(C)]
+    able = [[i for i, _ in by_class] for by_class in options]
     need = [int(A.cls_len[c] * (A.cls_meet_ptr[c + 1] - A.cls_meet_ptr[c])) for c in range(C)]
     free = [int(T - A.inst_unav[i].sum()) for i in range(I)]
     by_inst = [[] for _ in range(I)]
@@ -163,7 +162,16 @@ def _instructor_shortfalls(model: Model) -> list:
     return out
 
 
-def _room_shortfalls(model: Model, counted: set) -> list:
+def _teaching_options(model: Model) -> list:
+    """Per class, who can teach it: (instructor, the starts where the class, that instructor and
+    a suitable room are all free) for each qualified instructor with at least one such start."""
+    A = model.arrays
+    return [[(int(A.cls_inst[k]), A.opt_start[A.opt_start_ptr[k]:A.opt_start_ptr[k + 1]])
+             for k in range(A.cls_inst_ptr[c], A.cls_inst_ptr[c + 1])
+             if A.opt_start_ptr[k + 1] > A.opt_start_ptr[k]] for c in range(len(model.classes))]
+
+
+def _room_shortfalls(model: Model, options: list, counted: set) -> list:
     """Room sets that cannot hold the classes only they can hold.
 
     For each set R of rooms that is some class's set of suitable rooms, take the classes whose
@@ -181,10 +189,6 @@ def _room_shortfalls(model: Model, counted: set) -> list:
     A = model.arrays
     C = len(model.classes)
     suitable = [frozenset(int(r) for r in model.cls_suitable_rooms[c]) for c in range(C)]
-    # Per class: (instructor, starts where the class, the instructor and a suitable room are free).
-    options = [[(int(A.cls_inst[k]), A.opt_start[A.opt_start_ptr[k]:A.opt_start_ptr[k + 1]])
-                for k in range(A.cls_inst_ptr[c], A.cls_inst_ptr[c + 1])
-                if A.opt_start_ptr[k + 1] > A.opt_start_ptr[k]] for c in range(C)]
     found = []
     for rooms in sorted(set(suitable), key=sorted):
         classes = [c for c in range(C) if suitable[c] <= rooms and options[c]]
