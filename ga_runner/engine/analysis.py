@@ -133,10 +133,10 @@ def _instructor_shortfalls(model: Model, options: list) -> list:
     `_teaching_options(model)`. Returns, per set, (instructor ids, class ids, periods needed,
     periods available, the fewest periods that must clash or fall in unavailable time)."""
     A = model.arrays
-    C, I, T = len(model.classes), len(model.inst_ids), model.T
+    C, I = len(model.classes), len(model.inst_ids)
     able = [[i for i, _ in by_class] for by_class in options]
     need = [int(A.cls_len[c] * (A.cls_meet_ptr[c + 1] - A.cls_meet_ptr[c])) for c in range(C)]
-    free = [int(T - A.inst_unav[i].sum()) for i in range(I)]
+    free = A.inst_free.tolist()
     by_inst = [[] for _ in range(I)]
     for c in range(C):
         for i in able[c]:

@@ -305,6 +305,89 @@ def _free_room(A, S, m, s1):
 
 
 @kernel
+def _any_free_room(A, S, m, s1):
+    """A random room, suitable or not, that is free and available for meeting m's block at
+    start s1, or -1."""
+    R = A.dims[5]
+    off = np.random.randint(R)
+    for q in range(R):
+        r = (off + q) % R
+        if _room_free(A, S, r, s1, m):
+            return r
+    return -1
+
+
+@njit(cache=True)
+def balance_instructors(A, c_inst, n_iter, seed):
+    """Annealing on the instructors alone (c_inst, in place): fewest periods taught beyond the
+    instructors' free time, then the most even shares of free time taught. A period beyond an
+    instructor's free time is a hard violation wherever its class goes, so the timetable search
+    should start from as few as the classes allow."""
+    np.random.seed(seed)
+    C = A.dims[3]
+    load = np.zeros(A.dims[6], np.int64)
+    movable = np.empty(C, np.int64)
+    n_movable = 0
+    for c in range(C):
+        if c_inst[c] >= 0:
+            load[c_inst[c]] += _class_periods(A, c)
+        if A.cls_inst_ptr[c + 1] - A.cls_inst_ptr[c] > 1:
+            movable[n_movable] = c
+            n_movable += 1
+    if n_movable == 0:
+        return
+    temp = 2.0
+    cooling = (0.01 / temp) ** (1.0 / n_iter)
+    for _ in range(n_iter):
+        temp *= cooling
+        c = movable[np.random.randint(n_movable)]
+        p0 = A.cls_inst_ptr[c]
+        j = A.cls_inst[p0 + np.random.randint(A.cls_inst_ptr[c + 1] - p0)]
+        i = c_inst[c]
+        if i == j:
+            continue
+        need = _class_periods(A, c)
+        d = (_load_cost(A, i, load[i] - need) + _load_cost(A, j, load[j] + need)
+             - _load_cost(A, i, load[i]) - _load_cost(A, j, load[j]))
+        if d <= 0 or np.random.random() < np.exp(-d / temp):
+            load[i] -= need
+            load[j] += need
+            c_inst[c] = j
+
+
+@inline_kernel
+def _class_periods(A, c):
+    return A.cls_len[c] * (A.cls_meet_ptr[c + 1] - A.cls_meet_ptr[c])
+
+
+@inline_kernel
+def _load_cost(A, i, load):
+    """Periods beyond instructor i's free time dominate; the share of it taught, squared,
+    spreads the rest."""
+    share = load / max(A.inst_free[i], 1)
+    return 100.0 * max(0, load - A.inst_free[i]) + share * share
+
+
+@inline_kernel
+def _overload_change(A, S, c, i, j):
+    """How the periods taught beyond free time, over all instructors, change when class c
+    passes from instructor i to j."""
+    need = _class_periods(A, c)
+    li = 0
+    for q in range(A.inst_cls_ptr[i], A.inst_cls_ptr[i + 1]):
+        if S.c_inst[A.inst_cls[q]] == i:
+            li += _class_periods(A, A.inst_cls[q])
+    lj = 0
+    for q in range(A.inst_cls_ptr[j], A.inst_cls_ptr[j + 1]):
+        if S.c_inst[A.inst_cls[q]] == j:
+            lj += _class_periods(A, A.inst_cls[q])
+    fi = A.inst_free[i]
+    fj = A.inst_free[j]
+    return (max(0, li - need - fi) + max(0, lj + need - fj)
+            - max(0, li - fi) - max(0, lj - fj))
+
+
+@kernel
 def construct(A, S, order, hard_w, max_rooms, seed):
     """Greedy: place each meeting in `order` at the cheapest (start, room) among all starts and
     up to `max_rooms` of its suitable rooms; random noise breaks ties."""
@@ -357,9 +440,9 @@ def _in_violation(A, S, m):
 
 @kernel
 def _would_break(A, S, m, s1, r1, x):
-    """For a timetable without hard violations: whether moving meeting m to (s1, r1) would
-    create one, with meeting x (or none if x < 0) taken out first, as in a swap. Cheap (no
-    bookkeeping), so such moves are skipped instead of tried and undone."""
+    """For a feasible timetable (at its floor): whether moving meeting m to (s1, r1) would
+    create a hard violation, with meeting x (or none if x < 0) taken out first, as in a swap.
+    Cheap (no bookkeeping), so such moves are skipped instead of tried and undone."""
     c = A.meet_cls[m]
     if A.cls_room_bad[c, r1]:
         return True
@@ -404,7 +487,7 @@ def _clashes(A, S, c, c2, i):
 def _pick_meeting(A, S, M):
     """A random meeting; while hard violations remain, usually one involved in them."""
     m = np.random.randint(M)
-    if _placement_violations(S.cost) > 0 and np.random.random() < 0.5:
+    if _placement_violations(S.cost) > A.floor[0] and np.random.random() < 0.5:
         for _ in range(20):
             if _in_violation(A, S, m):
                 break
@@ -578,9 +661,10 @@ def _collect_clashing(A, S, c, i, s1, chain, n, in_chain):
 @kernel
 def _eject(A, S, m, s1, chain, side, rooms, in_chain):
     """Move meeting m to start s1 (a free suitable room if there is one) and every meeting that
-    then clashes with it (its own class, a shared leaf group, its instructor) to where that
-    meeting clashes least. chain[:n] are the moved meetings (m first), side[:n] and rooms[:n]
-    their old starts and rooms; returns n, or -1 (nothing moved) when the buffers are too small."""
+    then clashes with it (its own class, a shared leaf group, its instructor, and the room's
+    occupants when no suitable room is free) to where that meeting clashes least. chain[:n]
+    are the moved meetings (m first), side[:n] and rooms[:n] their old starts and rooms;
+    returns n, or -1 (nothing moved) when the buffers are too small."""
     c = A.meet_cls[m]
     chain[0] = m
     in_chain[m] = True
@@ -594,11 +678,58 @@ def _eject(A, S, m, s1, chain, side, rooms, in_chain):
         side[k] = S.m_start[y]
         rooms[k] = S.m_room[y]
         place(A, S, y, side[k], rooms[k], -1)
-    place(A, S, m, s1, _free_room(A, S, m, s1), 1)
+    r1 = _free_room(A, S, m, s1)
+    if not _room_free(A, S, r1, s1, m) and _room_kind_needed(A, c):
+        # Every room of the kind the class needs is taken then: the meetings in the one chosen
+        # leave it too (they may suit other rooms).
+        n = _collect_room(A, S, r1, s1, A.cls_len[c], chain, side, rooms, n)
+    place(A, S, m, s1, r1, 1)
     for k in range(1, n):
         y = chain[k]
         s, r = _least_violating(A, S, y)
         place(A, S, y, s, r, 1)
+    return n
+
+
+@inline_kernel
+def _room_kind_needed(A, c):
+    """Whether only some rooms suit class c. Where every room suits every class (ITC), a
+    period with no free room has no room to spare anyway, and room moves only shuffle."""
+    return A.cls_room_ptr[c + 1] - A.cls_room_ptr[c] < A.dims[5]
+
+
+@kernel
+def _room_exchange(A, S, m, r1, chain, side, rooms):
+    """Put meeting m in room r1 at its start; the meetings it displaces there each take a free
+    suitable room at their own start (or, with none, a random suitable one). chain[:n] are the
+    moved meetings (m first), side[:n] and rooms[:n] their old starts and rooms; returns n."""
+    s0 = S.m_start[m]
+    chain[0] = m
+    side[0] = s0
+    rooms[0] = S.m_room[m]
+    place(A, S, m, s0, rooms[0], -1)
+    n = _collect_room(A, S, r1, s0, A.cls_len[A.meet_cls[m]], chain, side, rooms, 1)
+    place(A, S, m, s0, r1, 1)
+    for k in range(1, n):
+        y = chain[k]
+        place(A, S, y, side[k], _free_room(A, S, y, side[k]), 1)
+    return n
+
+
+@kernel
+def _collect_room(A, S, r, s1, ln, chain, side, rooms, n):
+    """Take out every meeting in room r during [s1, s1 + ln), appending it to chain[n:] with
+    its start and room in side and rooms, as far as the buffers hold. Returns the new length."""
+    for y in range(A.dims[4]):
+        if n == chain.shape[0]:
+            break
+        sy = S.m_start[y]
+        if S.m_room[y] == r and sy < s1 + ln and s1 < sy + A.cls_len[A.meet_cls[y]]:
+            chain[n] = y
+            side[n] = sy
+            rooms[n] = r
+            place(A, S, y, sy, r, -1)
+            n += 1
     return n
 
 
@@ -677,6 +808,12 @@ def _least_violating(A, S, m):
         r = _free_room(A, S, m, s)
         if not _room_free(A, S, r, s, m):
             v += 1
+            if ln > 1:
+                # A longer block double-booked is a violation per period, in a free room of
+                # the wrong kind only one.
+                r2 = _any_free_room(A, S, m, s)
+                if r2 >= 0:
+                    r = r2
         if v < best:
             best = v
             best_s = s
@@ -691,16 +828,17 @@ def _least_violating(A, S, m):
 
 
 @kernel
-def _accept(cost, cur_h, cur_s, temp, hard_w, hard_temp):
+def _accept(A, cost, cur_h, cur_s, temp, hard_w, hard_temp, extra=0):
     """Metropolis acceptance of the move that led to `cost` from hard cur_h, soft cur_s.
 
-    From a feasible timetable the cost is hard_w * hard + soft at the temperature. From an
-    infeasible one, hard decides first, at its own temperature hard_temp (a few violations more
-    are accepted, which lets the search out of local minima of the hard cost), and soft only
-    breaks ties."""
-    dh = _placement_violations(cost) - cur_h
+    From a feasible timetable (one with no more violations than the proven floor, A.floor) the
+    cost is hard_w * hard + soft at the temperature. From an infeasible one, hard decides
+    first, at its own temperature hard_temp (a few violations more are accepted, which lets the
+    search out of local minima of the hard cost), and soft only breaks ties; `extra` is added
+    to the hard change (only infeasible timetables pass any)."""
+    dh = _placement_violations(cost) - cur_h + extra
     ds = weighted(cost, 0) - cur_s
-    if cur_h == 0:
+    if cur_h <= A.floor[0]:
         delta = hard_w * dh + ds
         return delta <= 0 or np.random.random() < np.exp(-delta / temp)
     if dh < 0:
@@ -718,7 +856,7 @@ def _try_move(A, S, m, s1, r1, cur_h, cur_s, temp, hard_w, hard_temp):
     r0 = S.m_room[m]
     place(A, S, m, s0, r0, -1)
     place(A, S, m, s1, r1, 1)
-    if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+    if _accept(A, S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
         return _placement_violations(S.cost), weighted(S.cost, 0)
     place(A, S, m, s1, r1, -1)
     place(A, S, m, s0, r0, 1)
@@ -758,7 +896,7 @@ def _anneal(A, S, n_iter, temp0, temp1, hard_w, seed, chain, side, rooms, in_cha
     temp = temp0 / cooling
     for it in range(n_iter):
         temp *= cooling
-        feasible = _placement_violations(S.cost) == 0
+        feasible = _placement_violations(S.cost) <= A.floor[0]
         m = _pick_meeting(A, S, M)
         c = A.meet_cls[m]
         ln = A.cls_len[c]
@@ -787,7 +925,7 @@ def _anneal(A, S, n_iter, temp0, temp1, hard_w, seed, chain, side, rooms, in_cha
             place(A, S, m2, s2, r2, -1)
             place(A, S, m, s2, r2, 1)
             place(A, S, m2, s0, r0, 1)
-            if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+            if _accept(A, S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
                 cur_h = _placement_violations(S.cost)
                 cur_s = weighted(S.cost, 0)
             else:
@@ -802,6 +940,10 @@ def _anneal(A, S, n_iter, temp0, temp1, hard_w, seed, chain, side, rooms, in_cha
             j = A.cls_inst[p0 + np.random.randint(A.cls_inst_ptr[c + 1] - p0)]
             if j == i0:
                 continue
+            # While infeasible, a period taught beyond free time counts twice: it is a
+            # violation wherever the class goes, while the clashes of a class moved to a
+            # better-suited instructor take further moves to clear.
+            extra = 0 if feasible else _overload_change(A, S, c, i0, j)
             m0 = A.cls_meet_ptr[c]
             nm = A.cls_meet_ptr[c + 1] - m0
             old_starts = class_meetings[0, :nm]
@@ -811,7 +953,7 @@ def _anneal(A, S, n_iter, temp0, temp1, hard_w, seed, chain, side, rooms, in_cha
                 # Each meeting takes a start that suits j, and whatever it then clashes with
                 # goes where it clashes least.
                 n = _eject_class(A, S, c, j, chain, side, rooms, in_chain)
-                if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+                if _accept(A, S.cost, cur_h, cur_s, temp, hard_w, hard_temp, extra):
                     cur_h = _placement_violations(S.cost)
                     cur_s = weighted(S.cost, 0)
                 else:
@@ -827,7 +969,7 @@ def _anneal(A, S, n_iter, temp0, temp1, hard_w, seed, chain, side, rooms, in_cha
                 elif np.random.random() < 0.5:
                     new_starts[k] = _pick_start(A, c, ln, j)
             _move_class(A, S, c, j, new_starts, old_rooms)
-            if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+            if _accept(A, S.cost, cur_h, cur_s, temp, hard_w, hard_temp, extra):
                 cur_h = _placement_violations(S.cost)
                 cur_s = weighted(S.cost, 0)
             else:
@@ -841,7 +983,7 @@ def _anneal(A, S, n_iter, temp0, temp1, hard_w, seed, chain, side, rooms, in_cha
             n = _eject(A, S, m, s1, chain, side, rooms, in_chain)
             if n < 0:
                 continue
-            if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+            if _accept(A, S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
                 cur_h = _placement_violations(S.cost)
                 cur_s = weighted(S.cost, 0)
             else:
@@ -856,7 +998,7 @@ def _anneal(A, S, n_iter, temp0, temp1, hard_w, seed, chain, side, rooms, in_cha
             if n < 0:
                 continue
             _kempe_apply(A, S, chain, side, n, pair, rooms)
-            if _accept(S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+            if _accept(A, S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
                 cur_h = _placement_violations(S.cost)
                 cur_s = weighted(S.cost, 0)
             else:
@@ -865,6 +1007,17 @@ def _anneal(A, S, n_iter, temp0, temp1, hard_w, seed, chain, side, rooms, in_cha
             if u < 0.45:
                 s1 = s0
                 r1 = _free_room(A, S, m, s0)
+                if (not feasible and r1 != r0 and _room_kind_needed(A, c)
+                        and not _room_free(A, S, r1, s0, m)):
+                    # No suitable room is free: take one, and its occupants take other free
+                    # rooms that suit them, at the same times.
+                    n = _room_exchange(A, S, m, r1, chain, side, rooms)
+                    if _accept(A, S.cost, cur_h, cur_s, temp, hard_w, hard_temp):
+                        cur_h = _placement_violations(S.cost)
+                        cur_s = weighted(S.cost, 0)
+                    else:
+                        _eject_undo(A, S, chain, side, rooms, n, c, S.c_inst[c])
+                    continue
             else:
                 s1 = _pick_start(A, c, ln, S.c_inst[c])
                 r1 = r0 if np.random.random() < 0.5 else _free_room(A, S, m, s1)

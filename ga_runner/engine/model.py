@@ -25,6 +25,7 @@ Arrays = namedtuple("Arrays", [
     "weights",         # soft weights in SOFT order
     "room_cap", "room_unav",                      # [R], [R, T]
     "inst_unav", "inst_pref",                     # [I, T] each
+    "inst_free",                                  # [I] available periods a week
     "leaf_lunch", "lunch_mask",                   # [L] wants lunch, [P] lunch periods
     "cls_len", "cls_students", "cls_mwd", "cls_unav", "cls_room_bad",   # [C] ... [C, T], [C, R]
     "cls_fixed_cost",                             # [C] no_instructor count (1 if nobody qualified)
@@ -41,6 +42,7 @@ Arrays = namedtuple("Arrays", [
     "meet_cls",                                   # [M]
     "len_start_ptr", "len_start",                 # CSR by block length: valid start slots
     "len_meet_ptr", "len_meet",                   # CSR by block length: meetings of that length
+    "floor",                                      # [1] placement violations proven unavoidable
 ])
 
 
@@ -176,6 +178,7 @@ class Model:
             room_cap=np.array([r["capacity"] for r in rooms], np.int64),
             room_unav=room_unav,
             inst_unav=inst_unav,
+            inst_free=(T - inst_unav.sum(axis=1)).astype(np.int64),
             inst_pref=np.array([slot_mask(i.get("preferred_free")) for i in insts], np.int8).reshape(I, T),
             leaf_lunch=np.array([wants[g] for g in self.leaf_ids], np.int8),
             lunch_mask=np.array([1 if p in set(doc.get("lunch_break") or []) else 0 for p in range(P)], np.int8),
@@ -190,6 +193,7 @@ class Model:
             **_csr("cls_nb", nbs), **_csr("inst_cls", inst_cls), **_csr("opt_start", opt_start), **_csr("cls_start", cls_start), lengths=np.array(lengths, np.int64),
             **_csr("len_start", starts), **_csr("len_meet", meets),
             meet_cls=meet_cls,
+            floor=np.zeros(1, np.int64),  # set by the search from the pre-analysis
         )
 
 

@@ -14,7 +14,7 @@ from ga_runner.problem import normalize_problem
 from tests.ga_runner.conftest import BENCH, REPO, cli, json_lines
 from tests.ga_runner.independent_evaluator import evaluate
 from tests.ga_runner.problems import (crowded_studio_problem, random_problem, split_problem,
-                                      uneven_split_problem)
+                                      studio_problem, uneven_split_problem)
 
 
 def test_solve_writes_the_documented_outputs(tmp_path, write_problem):
@@ -112,7 +112,7 @@ def test_unsatisfiable_requirements_are_reported(tmp_path, write_problem):
 
 
 @pytest.mark.parametrize("problem, floor", [(split_problem, 2), (uneven_split_problem, 1),
-                                            (crowded_studio_problem, 1)])
+                                            (crowded_studio_problem, 1), (studio_problem, 1)])
 def test_result_reports_the_proven_floor_and_the_engine_reaches_it(tmp_path, write_problem,
                                                                     problem, floor):
     run = cli("solve", write_problem(problem()), "--out", tmp_path, "--generations", "10")

@@ -12,7 +12,7 @@ from ga_runner.engine.search import ANNEAL_HARD_WEIGHT, Search
 from ga_runner.formats.ctt import ctt_to_problem
 from ga_runner.problem import normalize_problem
 from tests.ga_runner.conftest import BENCH
-from tests.ga_runner.problems import split_problem
+from tests.ga_runner.problems import split_problem, studio_problem
 from tests.ga_runner.test_engine_scoring import check_all_agree
 
 
@@ -169,3 +169,119 @@ def test_infeasible_annealing_keeps_the_bookkeeping_exact():
         K.anneal(model.arrays, state, 5_000, 5.0, 1.0, ANNEAL_HARD_WEIGHT, seed)
         check_all_agree(doc, state)
     assert K._placement_violations(state.cost) >= 2  # the proven floor
+
+
+def uneven_instructors_problem() -> dict:
+    """A is free 2 periods, B 6; class x needs 2 periods and y 4, and either may teach either."""
+    doc = split_problem()
+    doc["name"] = "uneven instructors"
+    doc["instructors"] = [{"id": "A", "unavailable": [[0, 2], [0, 3], [1, 0], [1, 1], [1, 2],
+                                                      [1, 3]]},
+                          {"id": "B", "unavailable": [[0, 0], [0, 1]]}]
+    doc["classes"] = [dict(doc["classes"][0], id="x", periods_per_week=2, groups=["G0"]),
+                      dict(doc["classes"][0], id="y", periods_per_week=4, groups=["G1"])]
+    return normalize_problem(doc)
+
+
+def periods_beyond_free_time(A, c_inst):
+    load = np.zeros(int(A.dims[6]), np.int64)
+    for c, i in enumerate(c_inst):
+        load[i] += A.cls_len[c] * (A.cls_meet_ptr[c + 1] - A.cls_meet_ptr[c])
+    return int(np.maximum(0, load - A.inst_free).sum())
+
+
+def test_balancing_gives_each_instructor_what_fits_their_free_time():
+    A = Model(uneven_instructors_problem()).arrays
+    c_inst = np.array([1, 0], np.int64)  # x to B, y to A: A teaches 2 periods beyond its 2
+    assert periods_beyond_free_time(A, c_inst) == 2
+    K.balance_instructors(A, c_inst, 10_000, 1)
+    assert periods_beyond_free_time(A, c_inst) == 0  # y is B's; x fits either
+
+
+def test_balancing_leaves_only_what_whole_classes_force():
+    """A and B are free 4 periods each for three 3-period classes: one of them teaches 6."""
+    A = Model(normalize_problem(split_problem())).arrays
+    c_inst = np.zeros(3, np.int64)  # all three to A: 5 over
+    K.balance_instructors(A, c_inst, 10_000, 1)
+    assert periods_beyond_free_time(A, c_inst) == 2
+
+
+def test_an_instructor_change_counts_the_periods_beyond_free_time_it_adds():
+    A = Model(uneven_instructors_problem()).arrays
+    state = K.new_state(A, [0, 2, 4, 5, 6, 7], [0, 0, 1, 1, 1, 1], [0, 1])
+    # x from A to B: B then teaches 6 for its 6, A nothing; y from B to A: A teaches 6 for 2.
+    assert K._overload_change(A, state, 0, 0, 1) == 0
+    assert K._overload_change(A, state, 1, 1, 0) == 4
+    # From an infeasible timetable the extra hard change decides an otherwise equal move.
+    cost = state.cost.copy()
+    cost[K.CONFLICTS] += 1
+    h = K._placement_violations(cost)
+    assert not K._accept(A, cost, h, 0, 1.0, ANNEAL_HARD_WEIGHT, 1e-9, 2)
+    assert K._accept(A, cost, h, 0, 1.0, ANNEAL_HARD_WEIGHT, 1e-9, -1)
+
+
+def test_a_timetable_at_its_proven_floor_is_annealed_as_feasible():
+    """The split problem's floor is 2. A walk that reached it anneals the soft cost like a
+    feasible one: moves that would add a violation are skipped or judged at the hard weight."""
+    doc = normalize_problem(split_problem())
+    model = Model(doc)
+    search = Search(model, 5, 1, None, None, 0.0, 2, should_stop=lambda: False,
+                    on_progress=lambda s: None)
+    assert model.arrays.floor[0] == 2
+    state = search._new_individual().state
+    for seed in range(50):
+        if K._placement_violations(state.cost) == 2:
+            break
+        K.anneal(model.arrays, state, 5_000, 5.0, 1.0, ANNEAL_HARD_WEIGHT, seed)
+    assert K._placement_violations(state.cost) == 2
+    for seed in range(20):
+        K.anneal(model.arrays, state, 5_000, 5.0, 1.0, ANNEAL_HARD_WEIGHT, 100 + seed)
+        assert K._placement_violations(state.cost) == 2
+    check_all_agree(doc, state)
+
+
+def test_ejection_into_a_taken_room_of_the_only_kind_moves_its_occupant_out():
+    """One studio S and a lab. s0 holds S at periods 1-4, s1 at 5-8, and s2 sits in the lab
+    (an unsuitable room). s2 ejected to period 1 takes S, and s0 leaves it for the free lab."""
+    doc = normalize_problem(studio_problem())
+    model = Model(doc)
+    A = model.arrays
+    studio, lab = model.room_ids.index("S"), model.room_ids.index("LAB")
+    state = K.new_state(A, [0, 4, 0], [studio, studio, lab], [0, 1, 2])
+    assert K._placement_violations(state.cost) == 1
+    chain, side, rooms, in_chain = chain_buffers(3)
+    n = K._eject(A, state, 2, 0, chain, side, rooms, in_chain)
+    assert n == 2 and list(chain[:n]) == [2, 0]
+    assert state.m_start[2] == 0 and state.m_room[2] == studio
+    assert state.m_room[0] == lab  # the one free room for a 4-period block: 1 violation
+    assert K._placement_violations(state.cost) == 1
+    check_all_agree(doc, state)
+    K._eject_undo(A, state, chain, side, rooms, n, 2, 2)
+    assert list(state.m_start) == [0, 4, 0] and list(state.m_room) == [studio, studio, lab]
+    check_all_agree(doc, state)
+
+
+def test_room_exchange_moves_the_occupant_to_another_room_that_suits_it():
+    """s1 needs S1, which s0 holds at periods 1-4; s0 suits S2 as well, which is free. s1 sits
+    in the lab meanwhile (an unsuitable room). The exchange gives s1 S1 and s0 S2."""
+    doc = studio_problem()
+    doc["rooms"] = [{"id": "S1", "capacity": 30, "type": "Practical",
+                     "features": ["studio", "special"]},
+                    {"id": "S2", "capacity": 30, "type": "Practical", "features": ["studio"]},
+                    {"id": "LAB", "capacity": 30, "type": "Practical", "features": []}]
+    doc["classes"] = doc["classes"][:2]
+    doc["classes"][1]["room_features"] = ["studio", "special"]
+    doc = normalize_problem(doc)
+    model = Model(doc)
+    A = model.arrays
+    s1_room, s2_room, lab = (model.room_ids.index(r) for r in ("S1", "S2", "LAB"))
+    state = K.new_state(A, [0, 0], [s1_room, lab], [0, 1])
+    assert K._placement_violations(state.cost) == 1
+    chain, side, rooms, _ = chain_buffers(2)
+    n = K._room_exchange(A, state, 1, s1_room, chain, side, rooms)
+    assert n == 2 and list(state.m_room) == [s2_room, s1_room] and list(state.m_start) == [0, 0]
+    assert K._placement_violations(state.cost) == 0
+    check_all_agree(doc, state)
+    K._eject_undo(A, state, chain, side, rooms, n, 1, 1)
+    assert list(state.m_room) == [s1_room, lab]
+    check_all_agree(doc, state)
