@@ -38,7 +38,7 @@ ANNEAL_HARD_WEIGHT = 1000
 CROSSOVER_PROB = 0.2
 MUTATION_PROB = 0.5
 CONSTRUCT_ROOMS = 8
-# Moves of the annealing that balances the initial instructors (about 20 ms on the campus).
+# Moves of the annealing that balances the initial instructors (0.14 s on the campus).
 BALANCE_MOVES = 2_000_000
 
 if not hasattr(creator, "TimetableFitness"):
