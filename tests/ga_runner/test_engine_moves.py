@@ -135,6 +135,22 @@ def test_least_violating_start_avoids_clashes():
     assert start == 1 and room == 0  # R2 is c's at period 2
 
 
+def first_timetable(model, seed, hard_floor=0):
+    """A search's initial individual (its greedy construction) for model."""
+    search = Search(model, seed, 1, None, None, 0.0, hard_floor, should_stop=lambda: False,
+                    on_progress=lambda s: None)
+    return search._new_individual().state
+
+
+def anneal_until(A, state, violations, bursts, moves, temp0):
+    """Anneal in bursts (seeds 0, 1, ...) until the placement violations are `violations`."""
+    for seed in range(bursts):
+        if K._placement_violations(state.cost) == violations:
+            break
+        K.anneal(A, state, moves, temp0, 1.0, ANNEAL_HARD_WEIGHT, seed)
+    assert K._placement_violations(state.cost) == violations
+
+
 @pytest.mark.parametrize("name", ["comp01", "comp05"])
 def test_feasible_annealing_stays_feasible_and_exact(name):
     """From a feasible timetable every move (Kempe chains and swaps included) is filtered or
@@ -142,14 +158,8 @@ def test_feasible_annealing_stays_feasible_and_exact(name):
     doc = normalize_problem(ctt_to_problem((BENCH / "itc2007" / (name + ".ctt")).read_text(),
                                            name))
     model = Model(doc)
-    search = Search(model, 3, 1, None, None, 0.0, 0, should_stop=lambda: False,
-                    on_progress=lambda s: None)
-    state = search._new_individual().state
-    for seed in range(200):
-        if K._placement_violations(state.cost) == 0:
-            break
-        K.anneal(model.arrays, state, 20_000, 2.0, 1.0, ANNEAL_HARD_WEIGHT, seed)
-    assert K._placement_violations(state.cost) == 0
+    state = first_timetable(model, 3)
+    anneal_until(model.arrays, state, 0, 200, 20_000, 2.0)
     K.anneal(model.arrays, state, 200_000, 5.0, 0.5, ANNEAL_HARD_WEIGHT, 11)
     assert K._placement_violations(state.cost) == 0
     check_all_agree(doc, state)
@@ -162,9 +172,7 @@ def test_infeasible_annealing_keeps_the_bookkeeping_exact():
     changes) runs; the incremental cost must still equal the from-scratch score."""
     doc = normalize_problem(split_problem())
     model = Model(doc)
-    search = Search(model, 5, 1, None, None, 0.0, 0, should_stop=lambda: False,
-                    on_progress=lambda s: None)
-    state = search._new_individual().state
+    state = first_timetable(model, 5)
     for seed in range(20):
         K.anneal(model.arrays, state, 5_000, 5.0, 1.0, ANNEAL_HARD_WEIGHT, seed)
         check_all_agree(doc, state)
@@ -225,15 +233,9 @@ def test_a_timetable_at_its_proven_floor_is_annealed_as_feasible():
     feasible one: moves that would add a violation are skipped or judged at the hard weight."""
     doc = normalize_problem(split_problem())
     model = Model(doc)
-    search = Search(model, 5, 1, None, None, 0.0, 2, should_stop=lambda: False,
-                    on_progress=lambda s: None)
+    state = first_timetable(model, 5, hard_floor=2)
     assert model.arrays.floor[0] == 2
-    state = search._new_individual().state
-    for seed in range(50):
-        if K._placement_violations(state.cost) == 2:
-            break
-        K.anneal(model.arrays, state, 5_000, 5.0, 1.0, ANNEAL_HARD_WEIGHT, seed)
-    assert K._placement_violations(state.cost) == 2
+    anneal_until(model.arrays, state, 2, 50, 5_000, 5.0)
     for seed in range(20):
         K.anneal(model.arrays, state, 5_000, 5.0, 1.0, ANNEAL_HARD_WEIGHT, 100 + seed)
         assert K._placement_violations(state.cost) == 2
