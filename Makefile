@@ -21,9 +21,7 @@ venvs: .venv/.installed .venv-ga/.installed
 	.venv-ga/bin/pip install --quiet --disable-pip-version-check -r requirements/ga-dev.txt
 	touch $@
 
-# The two suites run side by side, one core each; each one's output is printed when it ends.
-test:
-	$(MAKE) --no-print-directory --output-sync=target -j2 test-ga test-web
+test: test-ga test-web
 
 test-ga: .venv-ga/.installed
 	.venv-ga/bin/python -m pytest -c tests/ga_runner/pytest.ini tests/ga_runner
